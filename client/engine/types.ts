@@ -1,0 +1,55 @@
+/**
+ * The engine's seams and its progress data. The engine talks only to these
+ * interfaces; the browser wires in XHR and fetch, tests wire in scripted fakes.
+ */
+import type { CompleteUploadResponse, CreateUploadRequest, CreateUploadResponse, SignedPart, StoredPart } from '../../shared/api.js';
+
+export type UploadSession = CreateUploadResponse;
+export type UploadResult = CompleteUploadResponse;
+
+/** The server API, as the engine needs it. */
+export interface UploadApi {
+  create(request: CreateUploadRequest, signal?: AbortSignal): Promise<UploadSession>;
+  sign(session: UploadSession, partNumbers: readonly number[], signal?: AbortSignal): Promise<SignedPart[]>;
+  listParts(session: UploadSession, signal?: AbortSignal): Promise<StoredPart[]>;
+  complete(session: UploadSession, parts: readonly { partNumber: number; etag: string }[], signal?: AbortSignal): Promise<UploadResult>;
+  abort(session: UploadSession, signal?: AbortSignal): Promise<void>;
+}
+
+export interface TransportResponse {
+  status: number;
+  /** The ETag response header, or null when it cannot be read (CORS does not expose it). */
+  etag: string | null;
+  /** Response body text, for S3 error codes such as "Request has expired". */
+  body: string;
+}
+
+/** One HTTP PUT of a part. Rejects with a NetworkError on a failed connection, with signal.reason on abort. */
+export interface Transport {
+  put(url: string, body: Blob, options: { signal: AbortSignal; onProgress: (sentBytes: number) => void }): Promise<TransportResponse>;
+}
+
+export interface Clock {
+  now(): number;
+  /** Resolves after ms; rejects with signal.reason when the signal aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export type PartState = 'queued' | 'signing' | 'uploading' | 'retrying' | 'done' | 'failed';
+
+export interface PartProgress {
+  readonly partNumber: number;
+  readonly size: number;
+  readonly sentBytes: number;
+  readonly state: PartState;
+}
+
+export interface UploadProgress {
+  readonly transferredBytes: number;
+  readonly totalBytes: number;
+  /** Smoothed throughput; 0 until measured. */
+  readonly bytesPerSecond: number;
+  /** Seconds left at the smoothed speed, or null when unknown. */
+  readonly etaSeconds: number | null;
+  readonly parts: readonly PartProgress[];
+}
