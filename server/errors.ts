@@ -1,0 +1,123 @@
+/**
+ * Errors the API answers with. Each class carries its HTTP status and the
+ * contract's error code; the error handler turns them into
+ * `{ error: { code, message, issues? } }`.
+ */
+import type { ErrorCode } from '../shared/api.js';
+
+export interface ApiIssue {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly issues: ApiIssue[] | undefined;
+
+  constructor(status: number, code: ErrorCode, message: string, options?: { cause?: unknown; issues?: ApiIssue[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.status = status;
+    this.code = code;
+    this.issues = options?.issues;
+  }
+}
+
+export class InvalidRequestError extends ApiError {
+  override name = 'InvalidRequestError';
+  constructor(message: string, options?: { cause?: unknown; issues?: ApiIssue[] }) {
+    super(400, 'invalid_request', message, options);
+  }
+}
+
+export class InvalidTokenError extends ApiError {
+  override name = 'InvalidTokenError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(401, 'invalid_token', message, options);
+  }
+}
+
+export class TokenExpiredError extends ApiError {
+  override name = 'TokenExpiredError';
+  constructor(expiresAt: number) {
+    super(401, 'token_expired', `upload token expired at ${new Date(expiresAt).toISOString()}; start a new upload`);
+  }
+}
+
+export class FileTooLargeError extends ApiError {
+  override name = 'FileTooLargeError';
+  constructor(size: number, maxFileSize: number) {
+    super(413, 'file_too_large', `file size ${size} bytes exceeds the limit of ${maxFileSize} bytes`);
+  }
+}
+
+export class ContentTypeNotAllowedError extends ApiError {
+  override name = 'ContentTypeNotAllowedError';
+  constructor(contentType: string, allowed: readonly string[]) {
+    super(415, 'content_type_not_allowed', `content type "${contentType}" is not allowed; allowed: ${allowed.join(', ')}`);
+  }
+}
+
+export class PartOutOfRangeError extends ApiError {
+  override name = 'PartOutOfRangeError';
+  constructor(partNumbers: readonly number[], partCount: number) {
+    super(400, 'part_out_of_range', `part numbers ${partNumbers.join(', ')} are beyond this upload's ${partCount} part(s)`);
+  }
+}
+
+export class MissingPartsError extends ApiError {
+  override name = 'MissingPartsError';
+  constructor(message: string) {
+    super(400, 'missing_parts', message);
+  }
+}
+
+export class SizeMismatchError extends ApiError {
+  override name = 'SizeMismatchError';
+  constructor(message: string) {
+    super(400, 'size_mismatch', message);
+  }
+}
+
+export class NoSuchUploadApiError extends ApiError {
+  override name = 'NoSuchUploadApiError';
+  constructor(options?: { cause?: unknown }) {
+    super(404, 'no_such_upload', 'the upload does not exist any more (completed, aborted or expired)', options);
+  }
+}
+
+export class PayloadTooLargeError extends ApiError {
+  override name = 'PayloadTooLargeError';
+  constructor(limit: number, options?: { cause?: unknown }) {
+    super(413, 'payload_too_large', `request body exceeds the limit of ${limit} bytes`, options);
+  }
+}
+
+export class UnsupportedMediaTypeError extends ApiError {
+  override name = 'UnsupportedMediaTypeError';
+  constructor(message = 'request body must be JSON (Content-Type: application/json)', options?: { cause?: unknown }) {
+    super(415, 'unsupported_media_type', message, options);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  override name = 'NotFoundError';
+  constructor(message: string, status = 404) {
+    super(status, 'not_found', message);
+  }
+}
+
+export class RateLimitedError extends ApiError {
+  override name = 'RateLimitedError';
+  constructor() {
+    super(429, 'rate_limited', 'too many requests; slow down and retry later');
+  }
+}
+
+export class StorageUnavailableError extends ApiError {
+  override name = 'StorageUnavailableError';
+  constructor(options?: { cause?: unknown }) {
+    super(503, 'storage_unavailable', 'the storage backend is unreachable; retry later', options);
+  }
+}

@@ -1,0 +1,135 @@
+/** UploadStore over the AWS SDK v3 S3 client (AWS S3, Ceph RGW, MinIO, the embedded store). */
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { StoredPart } from '../../shared/api.js';
+import { isUploadGone, translateS3Error } from './errors.js';
+import type { PendingUpload, StoredObject, UploadRef, UploadStore } from './upload-store.js';
+import { contentDisposition } from './content-disposition.js';
+
+async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw translateS3Error(error, operation);
+  }
+}
+
+export class S3UploadStore implements UploadStore {
+  readonly #client: S3Client;
+  readonly bucket: string;
+
+  constructor(options: { client: S3Client; bucket: string }) {
+    this.#client = options.client;
+    this.bucket = options.bucket;
+  }
+
+  async createUpload({ key, contentType }: { key: string; contentType: string }): Promise<UploadRef> {
+    const out = await call('CreateMultipartUpload', () =>
+      this.#client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType })),
+    );
+    if (!out.UploadId) throw new Error('CreateMultipartUpload returned no UploadId');
+    return { key, uploadId: out.UploadId };
+  }
+
+  async signPart(input: UploadRef & { partNumber: number; contentLength: number; expiresInSeconds: number }): Promise<string> {
+    const command = new UploadPartCommand({
+      Bucket: this.bucket,
+      Key: input.key,
+      UploadId: input.uploadId,
+      PartNumber: input.partNumber,
+      ContentLength: input.contentLength,
+    });
+    // Signing content-length makes the store refuse a body of any other length.
+    return getSignedUrl(this.#client, command, { expiresIn: input.expiresInSeconds, signableHeaders: new Set(['content-length']) });
+  }
+
+  async listParts({ key, uploadId }: UploadRef): Promise<StoredPart[]> {
+    const parts: StoredPart[] = [];
+    let marker: string | undefined;
+    for (;;) {
+      const out = await call('ListParts', () =>
+        this.#client.send(new ListPartsCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker })),
+      );
+      for (const part of out.Parts ?? []) {
+        if (part.PartNumber === undefined) continue;
+        parts.push({ partNumber: part.PartNumber, size: part.Size ?? 0, etag: part.ETag ?? '' });
+      }
+      const next = out.NextPartNumberMarker;
+      if (!out.IsTruncated || next === undefined || next === marker) break;
+      marker = next;
+    }
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
+  }
+
+  async completeUpload(input: UploadRef & { parts: readonly { partNumber: number; etag: string }[] }): Promise<{ etag: string }> {
+    const out = await call('CompleteMultipartUpload', () =>
+      this.#client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: input.key,
+          UploadId: input.uploadId,
+          MultipartUpload: { Parts: input.parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+        }),
+      ),
+    );
+    return { etag: out.ETag ?? '' };
+  }
+
+  async abortUpload({ key, uploadId }: UploadRef): Promise<void> {
+    try {
+      await this.#client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+    } catch (error) {
+      // Already gone is what abort wants; several replicas may race here.
+      if (isUploadGone(error)) return;
+      throw translateS3Error(error, 'AbortMultipartUpload');
+    }
+  }
+
+  async listUploads(prefix: string): Promise<PendingUpload[]> {
+    const uploads: PendingUpload[] = [];
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const out = await call('ListMultipartUploads', () =>
+        this.#client.send(
+          new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+        ),
+      );
+      for (const upload of out.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || !upload.Key.startsWith(prefix)) continue;
+        uploads.push({ key: upload.Key, uploadId: upload.UploadId, initiatedAt: upload.Initiated?.getTime() });
+      }
+      if (!out.IsTruncated) break;
+      if (out.NextKeyMarker === keyMarker && out.NextUploadIdMarker === uploadIdMarker) break;
+      keyMarker = out.NextKeyMarker;
+      uploadIdMarker = out.NextUploadIdMarker;
+      if (keyMarker === undefined) break;
+    }
+    return uploads;
+  }
+
+  async headObject(key: string): Promise<StoredObject> {
+    const out = await call('HeadObject', () => this.#client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
+    return { etag: out.ETag ?? '', size: out.ContentLength };
+  }
+
+  async presignGet({ key, fileName, expiresInSeconds }: { key: string; fileName: string; expiresInSeconds: number }): Promise<string> {
+    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentDisposition: contentDisposition(fileName) });
+    return getSignedUrl(this.#client, command, { expiresIn: expiresInSeconds });
+  }
+
+  async checkBucket(): Promise<void> {
+    await call('HeadBucket', () => this.#client.send(new HeadBucketCommand({ Bucket: this.bucket })));
+  }
+}
