@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { FrameBatcher, type FrameScheduler } from './frame-batcher.js';
+
+/** A frame clock the test advances by hand. */
+class ManualFrames implements FrameScheduler {
+  callbacks = new Map<number, () => void>();
+  #next = 1;
+  request(callback: () => void): number {
+    const handle = this.#next++;
+    this.callbacks.set(handle, callback);
+    return handle;
+  }
+  cancel(handle: number): void {
+    this.callbacks.delete(handle);
+  }
+  frame(): void {
+    const due = [...this.callbacks.values()];
+    this.callbacks.clear();
+    for (const callback of due) callback();
+  }
+}
+
+function setup() {
+  const frames = new ManualFrames();
+  const flushed: Map<string, number>[] = [];
+  const batcher = new FrameBatcher<string, number>((batch) => flushed.push(new Map(batch)), frames);
+  return { frames, flushed, batcher };
+}
+
+describe('FrameBatcher', () => {
+  it('delivers only the latest value per key, once per frame', () => {
+    const { frames, flushed, batcher } = setup();
+    batcher.push('a', 1);
+    batcher.push('a', 2);
+    batcher.push('b', 7);
+    batcher.push('a', 3);
+    expect(frames.callbacks.size).toBe(1);
+    expect(flushed).toEqual([]);
+    frames.frame();
+    expect(flushed).toEqual([new Map([['a', 3], ['b', 7]])]);
+    frames.frame();
+    expect(flushed).toHaveLength(1);
+  });
+
+  it('schedules a new frame after a flush', () => {
+    const { frames, flushed, batcher } = setup();
+    batcher.push('a', 1);
+    frames.frame();
+    batcher.push('a', 2);
+    frames.frame();
+    expect(flushed.map((batch) => batch.get('a'))).toEqual([1, 2]);
+  });
+
+  it('flushNow delivers at once and cancels the scheduled frame', () => {
+    const { frames, flushed, batcher } = setup();
+    batcher.push('a', 1);
+    batcher.flushNow();
+    expect(flushed).toEqual([new Map([['a', 1]])]);
+    expect(frames.callbacks.size).toBe(0);
+    batcher.flushNow();
+    expect(flushed).toHaveLength(1);
+  });
+
+  it('discard drops a pending value and dispose drops everything', () => {
+    const { frames, flushed, batcher } = setup();
+    batcher.push('a', 1);
+    batcher.push('b', 2);
+    batcher.discard('a');
+    frames.frame();
+    expect(flushed).toEqual([new Map([['b', 2]])]);
+    batcher.push('c', 3);
+    batcher.dispose();
+    frames.frame();
+    expect(flushed).toHaveLength(1);
+  });
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { PartProgress, UploadProgress, UploadSession } from '../../engine/types.js';
+import { initialUploadsState, uploadsReducer, type UploadsAction, type UploadsState } from './upload-reducer.js';
+
+const file = new File(['hello'], 'hello.txt', { type: 'text/plain' });
+const session: UploadSession = { uploadId: 'u1', key: 'k/hello.txt', size: 5, partSize: 5, partCount: 2, token: 't', expiresAt: 0 };
+
+function part(partNumber: number, state: PartProgress['state'], sentBytes = 0): PartProgress {
+  return { partNumber, size: 5, sentBytes, state };
+}
+function progress(parts: PartProgress[]): UploadProgress {
+  const transferredBytes = parts.reduce((sum, p) => sum + p.sentBytes, 0);
+  return { transferredBytes, totalBytes: 10, bytesPerSecond: 1, etaSeconds: 1, parts };
+}
+function run(...actions: UploadsAction[]): UploadsState {
+  return actions.reduce(uploadsReducer, initialUploadsState);
+}
+const started = (runId: number, fresh = true): UploadsAction => ({ type: 'started', id: 'a', runId, fresh });
+const progressed = (runId: number, p: UploadProgress): UploadsAction => ({ type: 'progressed', updates: [{ id: 'a', runId, progress: p }] });
+
+describe('uploadsReducer', () => {
+  it('adds files in order and ignores a repeated id', () => {
+    const state = run(
+      { type: 'added', id: 'a', file },
+      { type: 'added', id: 'b', file },
+      { type: 'added', id: 'a', file },
+    );
+    expect(state.order).toEqual(['a', 'b']);
+    expect(state.byId.a?.status).toBe('preparing');
+  });
+
+  it('shows a refused file as failed that cannot be retried', () => {
+    const state = run({ type: 'refused', id: 'a', file, message: 'Too big.' });
+    expect(state.byId.a).toMatchObject({ status: 'failed', errorMessage: 'Too big.', retryable: false });
+  });
+
+  it('moves from preparing to uploading to completing to done', () => {
+    let state = run({ type: 'added', id: 'a', file }, started(1), { type: 'session', id: 'a', runId: 1, session });
+    expect(state.byId.a?.session).toBe(session);
+    state = uploadsReducer(state, progressed(1, progress([part(1, 'done', 5), part(2, 'uploading', 2)])));
+    expect(state.byId.a?.status).toBe('uploading');
+    expect(state.byId.a?.progress?.transferredBytes).toBe(7);
+    state = uploadsReducer(state, progressed(1, progress([part(1, 'done', 5), part(2, 'done', 5)])));
+    expect(state.byId.a?.status).toBe('completing');
+    const result = { key: 'k', size: 10, etag: '"e"', downloadUrl: 'http://x/k' };
+    state = uploadsReducer(state, { type: 'succeeded', id: 'a', runId: 1, result });
+    expect(state.byId.a).toMatchObject({ status: 'done', result, runId: null });
+  });
+
+  it('ignores events from a run that is no longer current', () => {
+    const state = run(
+      { type: 'added', id: 'a', file },
+      started(1),
+      started(2),
+      progressed(1, progress([part(1, 'uploading', 3)])),
+      { type: 'failed', id: 'a', runId: 1, message: 'old' },
+    );
+    expect(state.byId.a).toMatchObject({ status: 'preparing', progress: null, errorMessage: null, runId: 2 });
+  });
+
+  it('stays paused when late progress or a late error of the paused run arrives, and resumes with the session', () => {
+    let state = run(
+      { type: 'added', id: 'a', file },
+      started(1),
+      { type: 'session', id: 'a', runId: 1, session },
+      progressed(1, progress([part(1, 'uploading', 3)])),
+      { type: 'paused', id: 'a' },
+      progressed(1, progress([part(1, 'uploading', 4)])),
+      { type: 'failed', id: 'a', runId: 1, message: 'aborted' },
+    );
+    expect(state.byId.a).toMatchObject({ status: 'paused', errorMessage: null });
+    expect(state.byId.a?.progress?.transferredBytes).toBe(3);
+    state = uploadsReducer(state, started(2, false));
+    expect(state.byId.a).toMatchObject({ status: 'preparing', session, runId: 2 });
+    expect(state.byId.a?.progress?.transferredBytes).toBe(3);
+  });
+
+  it('shows done when the store completed the object although Pause was pressed', () => {
+    const result = { key: 'k', size: 10, etag: '"e"', downloadUrl: 'http://x/k' };
+    const state = run({ type: 'added', id: 'a', file }, started(1), { type: 'paused', id: 'a' }, { type: 'succeeded', id: 'a', runId: 1, result });
+    expect(state.byId.a?.status).toBe('done');
+  });
+
+  it('fails with a sentence, and Retry starts fresh without the old session or progress', () => {
+    let state = run(
+      { type: 'added', id: 'a', file },
+      started(1),
+      { type: 'session', id: 'a', runId: 1, session },
+      progressed(1, progress([part(1, 'failed', 0)])),
+      { type: 'failed', id: 'a', runId: 1, message: 'Part 1 was refused.' },
+    );
+    expect(state.byId.a).toMatchObject({ status: 'failed', errorMessage: 'Part 1 was refused.', runId: null });
+    state = uploadsReducer(state, started(2, true));
+    expect(state.byId.a).toMatchObject({ status: 'preparing', session: null, progress: null, errorMessage: null });
+  });
+
+  it('cancels an active or paused upload but not a finished one', () => {
+    const cancelled = run({ type: 'added', id: 'a', file }, started(1), { type: 'session', id: 'a', runId: 1, session }, { type: 'cancelled', id: 'a' });
+    expect(cancelled.byId.a).toMatchObject({ status: 'cancelled', session: null });
+    const failed = run({ type: 'refused', id: 'a', file, message: 'no' }, { type: 'cancelled', id: 'a' });
+    expect(failed.byId.a?.status).toBe('failed');
+  });
+
+  it('applies a batch of progress for several files in one action', () => {
+    const state = run(
+      { type: 'added', id: 'a', file },
+      { type: 'added', id: 'b', file },
+      started(1),
+      { type: 'started', id: 'b', runId: 2, fresh: true },
+      {
+        type: 'progressed',
+        updates: [
+          { id: 'a', runId: 1, progress: progress([part(1, 'uploading', 1)]) },
+          { id: 'b', runId: 2, progress: progress([part(1, 'uploading', 2)]) },
+        ],
+      },
+    );
+    expect(state.byId.a?.progress?.transferredBytes).toBe(1);
+    expect(state.byId.b?.progress?.transferredBytes).toBe(2);
+  });
+
+  it('removes an entry and returns the same state for an unknown id', () => {
+    const state = run({ type: 'added', id: 'a', file }, { type: 'removed', id: 'a' });
+    expect(state.order).toEqual([]);
+    expect(state.byId.a).toBeUndefined();
+    expect(uploadsReducer(state, { type: 'removed', id: 'zzz' })).toBe(state);
+  });
+});
