@@ -53,3 +53,10 @@ export interface UploadProgress {
   readonly etaSeconds: number | null;
   readonly parts: readonly PartProgress[];
 }
+
+/** Whether the browser is online; the engine starts no attempt while offline. */
+export interface NetworkStatus {
+  isOnline(): boolean;
+  /** Resolves once online (at once when already online); rejects with signal.reason on abort. */
+  waitOnline(signal?: AbortSignal): Promise<void>;
+}

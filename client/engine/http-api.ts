@@ -1,0 +1,98 @@
+/**
+ * The server API over fetch. Upload-scoped calls carry the token in the
+ * X-Upload-Token header; a non-2xx answer becomes an ApiError with the code
+ * from the JSON error body; a failed connection becomes a NetworkError.
+ */
+import type { z } from 'zod';
+import {
+  API_ROUTES,
+  ApiErrorBody,
+  CompleteUploadResponse,
+  CreateUploadResponse,
+  ListPartsResponse,
+  SignPartsResponse,
+  UPLOAD_TOKEN_HEADER,
+} from '../../shared/api.js';
+import { ApiError, NetworkError, UploadError } from './errors.js';
+import type { UploadApi, UploadSession } from './types.js';
+
+export interface HttpApiOptions {
+  /** Prefix for API_ROUTES, e.g. 'https://uploads.example.com'; default '' (same origin). */
+  baseUrl?: string;
+  fetch?: typeof globalThis.fetch;
+}
+
+export function createHttpApi(options: HttpApiOptions = {}): UploadApi {
+  const baseUrl = options.baseUrl ?? '';
+  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  async function request(method: string, route: string, init: { token?: string; body?: unknown; signal?: AbortSignal | undefined }): Promise<unknown> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (init.token !== undefined) headers[UPLOAD_TOKEN_HEADER] = init.token;
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetchImpl(baseUrl + route, {
+        method,
+        headers,
+        body: init.body === undefined ? null : JSON.stringify(init.body),
+        signal: init.signal ?? null,
+      });
+    } catch (error) {
+      if (init.signal?.aborted) throw init.signal.reason;
+      throw new NetworkError(`${method} ${route} failed: no response`, { cause: error });
+    }
+    const text = await response.text().catch((error: unknown) => {
+      if (init.signal?.aborted) throw init.signal.reason;
+      throw new NetworkError(`${method} ${route}: the response body was cut off`, { cause: error });
+    });
+    if (!response.ok) throw toApiError(response.status, text);
+    return text === '' ? undefined : parseJson(text, method, route);
+  }
+
+  function parse<S extends z.ZodType>(schema: S, value: unknown, route: string): z.infer<S> {
+    const result = schema.safeParse(value);
+    if (!result.success) throw new UploadError(`unexpected response from ${route}`, { cause: result.error });
+    return result.data;
+  }
+
+  return {
+    async create(body, signal) {
+      return parse(CreateUploadResponse, await request('POST', API_ROUTES.uploads, { body, signal }), API_ROUTES.uploads);
+    },
+    async sign(session: UploadSession, partNumbers, signal) {
+      const value = await request('POST', API_ROUTES.sign, { token: session.token, body: { partNumbers }, signal });
+      return parse(SignPartsResponse, value, API_ROUTES.sign).parts;
+    },
+    async listParts(session, signal) {
+      return parse(ListPartsResponse, await request('GET', API_ROUTES.parts, { token: session.token, signal }), API_ROUTES.parts).parts;
+    },
+    async complete(session, parts, signal) {
+      const value = await request('POST', API_ROUTES.complete, { token: session.token, body: { parts }, signal });
+      return parse(CompleteUploadResponse, value, API_ROUTES.complete);
+    },
+    async abort(session, signal) {
+      await request('DELETE', API_ROUTES.uploads, { token: session.token, signal });
+    },
+  };
+}
+
+function parseJson(text: string, method: string, route: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UploadError(`${method} ${route}: the response is not JSON`, { cause: error });
+  }
+}
+
+function toApiError(status: number, text: string): ApiError {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const body = ApiErrorBody.safeParse(json);
+  if (body.success) return new ApiError(status, body.data.error.code, body.data.error.message);
+  return new ApiError(status, 'unknown', `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+}

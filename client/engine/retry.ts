@@ -1,0 +1,60 @@
+/**
+ * Backoff and the "what can succeed on retry" rules shared by part PUTs and
+ * API calls. Unknown errors (programming bugs) are never retried.
+ */
+import { ApiError, NetworkError } from './errors.js';
+import type { Clock, NetworkStatus } from './types.js';
+
+export const DEFAULT_RETRY_DELAYS: readonly number[] = [500, 1000, 2000, 4000, 8000, 16000];
+export const JITTER = 0.2;
+
+/** The delay before retry number `retry` (0-based), ±20 % jitter; undefined when the retries are spent. */
+export function backoffDelay(delays: readonly number[], retry: number, random: () => number): number | undefined {
+  const base = delays[retry];
+  if (base === undefined) return undefined;
+  return Math.round(base * (1 + JITTER * (2 * random() - 1)));
+}
+
+/** Statuses a part PUT or API call may succeed on when repeated. */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/** S3 (and RGW) answer an expired presigned URL with 403 AccessDenied / "Request has expired". */
+export function isExpiredUrlResponse(status: number, body: string): boolean {
+  return status === 403 && (body.includes('Request has expired') || body.includes('<Code>AccessDenied</Code>'));
+}
+
+function isRetryableApiError(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof ApiError && isRetryableStatus(error.status));
+}
+
+export interface ApiRetryOptions {
+  clock: Clock;
+  delays: readonly number[];
+  random: () => number;
+  signal?: AbortSignal;
+  /** When given, a failure while offline waits for the network without spending a retry. */
+  network?: NetworkStatus;
+}
+
+/** Calls `call` until it succeeds, retrying network errors, 5xx, 408 and 429; 4xx ApiErrors are final. */
+export async function retryApiCall<T>(call: () => Promise<T>, options: ApiRetryOptions): Promise<T> {
+  const { clock, delays, random, signal, network } = options;
+  for (let retry = 0; ; ) {
+    try {
+      return await call();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (!isRetryableApiError(error)) throw error;
+      if (network && !network.isOnline()) {
+        await network.waitOnline(signal);
+        continue;
+      }
+      const delay = backoffDelay(delays, retry, random);
+      if (delay === undefined) throw error;
+      retry += 1;
+      await clock.sleep(delay, signal);
+    }
+  }
+}

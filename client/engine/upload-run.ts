@@ -1,0 +1,244 @@
+/**
+ * One file's upload: create (or resume), send the parts through the shared
+ * scheduler, complete. Any part failure that cannot succeed on retry stops the
+ * whole upload; cancel and failures abort it on S3, pause keeps stored parts.
+ */
+import { partRange, type PartPlan } from '../../shared/part-plan.js';
+import type { StoredPart } from '../../shared/api.js';
+import { MissingEtagError, NetworkError, PartUploadError, PauseError, UploadError } from './errors.js';
+import { PartSigner } from './part-signer.js';
+import { ProgressTracker } from './progress-tracker.js';
+import { backoffDelay, isExpiredUrlResponse, isRetryableStatus, retryApiCall } from './retry.js';
+import type { PartScheduler, PartSource } from './scheduler.js';
+import type { Clock, NetworkStatus, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
+
+export type UploadFile = Blob & { readonly name: string };
+
+export interface UploadRunDeps {
+  api: UploadApi;
+  transport: Transport;
+  clock: Clock;
+  scheduler: PartScheduler;
+  retryDelays: readonly number[];
+  random: () => number;
+  network: NetworkStatus;
+}
+
+export interface UploadRunOptions {
+  signal?: AbortSignal | undefined;
+  session?: UploadSession | undefined;
+  onSession?: ((session: UploadSession) => void) | undefined;
+  onProgress?: ((progress: UploadProgress) => void) | undefined;
+}
+
+type AttemptOutcome =
+  | { kind: 'stored'; etag: string }
+  | { kind: 'retry'; status: number | null; expired: boolean; cause: unknown }
+  | { kind: 'fatal'; error: UploadError };
+
+export class UploadRun implements PartSource {
+  readonly #deps: UploadRunDeps;
+  readonly #file: UploadFile;
+  readonly #options: UploadRunOptions;
+  /** Aborted with the reason the run stops: the caller's pause/cancel reason or the fatal error. */
+  readonly #stop = new AbortController();
+  readonly #etags = new Map<number, string>();
+  #session: UploadSession | null = null;
+  #plan: PartPlan | null = null;
+  #progress: ProgressTracker | null = null;
+  #signer: PartSigner | null = null;
+  /** Part numbers still to send, ascending; #next indexes the next one to start. */
+  #order: number[] = [];
+  #next = 0;
+  #remaining = 0;
+  #partsSettled: { resolve: () => void; reject: (error: unknown) => void } | null = null;
+
+  constructor(deps: UploadRunDeps, file: UploadFile, options: UploadRunOptions) {
+    this.#deps = deps;
+    this.#file = file;
+    this.#options = options;
+  }
+
+  async run(): Promise<UploadResult> {
+    const { signal } = this.#options;
+    signal?.throwIfAborted();
+    const onCallerAbort = () => this.#stop.abort(signal?.reason);
+    signal?.addEventListener('abort', onCallerAbort, { once: true });
+    this.#deps.scheduler.add(this);
+    try {
+      const session = await this.#openSession();
+      const stored = this.#options.session ? await this.#callApi(() => this.#deps.api.listParts(session, this.#stop.signal)) : [];
+      this.#prepareParts(session, stored);
+      await this.#sendParts();
+      const parts = [...this.#etags].map(([partNumber, etag]) => ({ partNumber, etag })).sort((a, b) => a.partNumber - b.partNumber);
+      const result = await this.#callApi(() => this.#deps.api.complete(session, parts, this.#stop.signal));
+      this.#progress?.finish();
+      return result;
+    } catch (error) {
+      const reason: unknown = this.#stop.signal.aborted ? this.#stop.signal.reason : error;
+      if (!this.#stop.signal.aborted) this.#stop.abort(reason);
+      this.#progress?.requeueUnfinished();
+      this.#progress?.finish();
+      if (this.#session && !(reason instanceof PauseError)) this.#abortOnStore(this.#session);
+      throw reason;
+    } finally {
+      signal?.removeEventListener('abort', onCallerAbort);
+      this.#deps.scheduler.remove(this);
+    }
+  }
+
+  nextTask(): (() => Promise<void>) | undefined {
+    if (this.#stop.signal.aborted || this.#next >= this.#order.length) return undefined;
+    const partNumber = this.#order[this.#next];
+    if (partNumber === undefined) return undefined;
+    this.#next += 1;
+    return () => this.#sendPart(partNumber);
+  }
+
+  async #openSession(): Promise<UploadSession> {
+    const given = this.#options.session;
+    const session =
+      given ??
+      (await this.#callApi(() =>
+        this.#deps.api.create(
+          { fileName: this.#file.name, size: this.#file.size, ...(this.#file.type ? { contentType: this.#file.type } : {}) },
+          this.#stop.signal,
+        ),
+      ));
+    if (session.size !== this.#file.size) {
+      throw new UploadError(`the upload is for ${session.size} bytes but the file has ${this.#file.size}: pick the same file to resume`);
+    }
+    this.#session = session;
+    this.#options.onSession?.(session);
+    return session;
+  }
+
+  #prepareParts(session: UploadSession, stored: readonly StoredPart[]): void {
+    const plan: PartPlan = { size: session.size, partSize: session.partSize, partCount: session.partCount };
+    this.#plan = plan;
+    const sizes = Array.from({ length: plan.partCount }, (_, i) => {
+      const { start, end } = partRange(plan, i + 1);
+      return end - start;
+    });
+    this.#progress = new ProgressTracker({ partSizes: sizes, clock: this.#deps.clock, onProgress: this.#options.onProgress });
+    // Resume: a stored part counts only when its size matches the plan; others are sent again.
+    for (const part of stored) {
+      if (sizes[part.partNumber - 1] === part.size) {
+        this.#etags.set(part.partNumber, part.etag);
+        this.#progress.setState(part.partNumber, 'done');
+      }
+    }
+    this.#order = [];
+    for (let n = 1; n <= plan.partCount; n += 1) if (!this.#etags.has(n)) this.#order.push(n);
+    this.#remaining = this.#order.length;
+    this.#signer = new PartSigner({
+      sign: (partNumbers) => this.#callApi(() => this.#deps.api.sign(session, partNumbers, this.#stop.signal)),
+      clock: this.#deps.clock,
+      order: this.#order,
+      started: () => this.#next,
+      lowWater: 2 * this.#deps.scheduler.concurrency,
+    });
+  }
+
+  #sendParts(): Promise<void> {
+    if (this.#remaining === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#partsSettled = { resolve, reject };
+      this.#stop.signal.addEventListener('abort', () => reject(this.#stop.signal.reason), { once: true });
+      this.#signer?.signAhead();
+      this.#deps.scheduler.pump();
+    });
+  }
+
+  /** Runs in a scheduler slot until the part is stored or the upload stops; never rejects. */
+  async #sendPart(partNumber: number): Promise<void> {
+    try {
+      const etag = await this.#storePart(partNumber);
+      this.#etags.set(partNumber, etag);
+      this.#signer?.release(partNumber);
+      this.#progress?.setState(partNumber, 'done');
+      this.#remaining -= 1;
+      if (this.#remaining === 0) this.#partsSettled?.resolve();
+    } catch (error) {
+      if (this.#stop.signal.aborted) {
+        // Stopped by pause, cancel or another part: this part is simply not stored.
+        this.#progress?.setState(partNumber, 'queued');
+        return;
+      }
+      this.#progress?.setState(partNumber, 'failed');
+      this.#stop.abort(error);
+    }
+  }
+
+  /** Attempts until stored; rejects with the error that ends the upload. */
+  async #storePart(partNumber: number): Promise<string> {
+    const { transport, network, clock, retryDelays, random } = this.#deps;
+    const signal = this.#stop.signal;
+    const signer = this.#signer;
+    const progress = this.#progress;
+    const plan = this.#plan;
+    if (!signer || !progress || !plan) throw new UploadError('upload run used before its parts were prepared');
+    const { start, end } = partRange(plan, partNumber);
+    let retry = 0;
+    for (;;) {
+      signal.throwIfAborted();
+      if (!network.isOnline()) await network.waitOnline(signal);
+      if (!signer.has(partNumber)) progress.setState(partNumber, 'signing');
+      const signed = await signer.get(partNumber);
+      signal.throwIfAborted();
+      progress.setState(partNumber, 'uploading', 0);
+      let sent = 0;
+      const outcome = await this.#attempt(partNumber, signed.url, this.#file.slice(start, end), (bytes) => {
+        sent = bytes;
+        progress.setSent(partNumber, bytes);
+      });
+      if (outcome.kind === 'stored') return outcome.etag;
+      if (outcome.kind === 'fatal') throw outcome.error;
+      progress.setState(partNumber, 'retrying', 0);
+      // A part that moved forward earns a fresh set of retries (as tus does).
+      if (sent > 0) retry = 0;
+      if (outcome.expired) signer.invalidate(partNumber);
+      if (!network.isOnline()) {
+        await network.waitOnline(signal);
+        continue;
+      }
+      const delay = backoffDelay(retryDelays, retry, random);
+      if (delay === undefined) {
+        throw new PartUploadError(partNumber, outcome.status, `Part ${partNumber} failed and its retries are spent`, { cause: outcome.cause });
+      }
+      retry += 1;
+      // An expired URL is re-signed; waiting longer would not help.
+      if (!outcome.expired) await clock.sleep(delay, signal);
+    }
+  }
+
+  async #attempt(partNumber: number, url: string, body: Blob, onProgress: (sentBytes: number) => void): Promise<AttemptOutcome> {
+    const signal = this.#stop.signal;
+    try {
+      const response = await this.#deps.transport.put(url, body, { signal, onProgress });
+      const { status, etag } = response;
+      if (status >= 200 && status < 300) {
+        return etag ? { kind: 'stored', etag } : { kind: 'fatal', error: new MissingEtagError(partNumber, status) };
+      }
+      const expired = isExpiredUrlResponse(status, response.body);
+      const cause = new PartUploadError(partNumber, status, `Part ${partNumber} got status ${status}: ${response.body.slice(0, 300)}`);
+      if (expired || isRetryableStatus(status)) return { kind: 'retry', status, expired, cause };
+      return { kind: 'fatal', error: cause };
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (error instanceof NetworkError) return { kind: 'retry', status: null, expired: false, cause: error };
+      throw error;
+    }
+  }
+
+  #callApi<T>(call: () => Promise<T>): Promise<T> {
+    const { clock, retryDelays, random, network } = this.#deps;
+    return retryApiCall(call, { clock, delays: retryDelays, random, network, signal: this.#stop.signal });
+  }
+
+  /** Best effort: the first call starts before the caller sees the rejection; failures are retried, then dropped. */
+  #abortOnStore(session: UploadSession): void {
+    const { api, clock, retryDelays, random } = this.#deps;
+    retryApiCall(() => api.abort(session), { clock, delays: retryDelays, random }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The engine's entry point: one uploader shares one part scheduler (and so one
+ * concurrency limit) across all the files it uploads.
+ */
+import { realClock } from './clock.js';
+import { defaultNetworkStatus } from './network.js';
+import { DEFAULT_RETRY_DELAYS } from './retry.js';
+import { PartScheduler } from './scheduler.js';
+import type { Clock, NetworkStatus, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
+import { UploadRun, type UploadFile } from './upload-run.js';
+
+/** Chromium's connections per host. */
+export const DEFAULT_CONCURRENCY = 6;
+
+export interface UploaderOptions {
+  api: UploadApi;
+  transport: Transport;
+  /** Default realClock. */
+  clock?: Clock;
+  /** Part PUTs in flight across all files of this uploader; default 6. */
+  concurrency?: number;
+  /** Waits before each retry, ms, each with ±20 % jitter; default [500, 1000, 2000, 4000, 8000, 16000]. */
+  retryDelays?: readonly number[];
+  /** Random source in [0, 1) for the jitter; default Math.random. */
+  random?: () => number;
+  /** Default: navigator.onLine + the 'online' event in a browser, always online elsewhere. */
+  network?: NetworkStatus;
+}
+
+export interface UploadOptions {
+  /** Abort with a PauseError to pause (stored parts kept), with anything else to cancel (aborted on S3). Rejects with signal.reason. */
+  signal?: AbortSignal;
+  /** Resume: parts already stored (listParts, same size) are skipped. */
+  session?: UploadSession;
+  /** Called once the upload exists, so the UI can keep it for a resume. */
+  onSession?: (session: UploadSession) => void;
+  onProgress?: (progress: UploadProgress) => void;
+}
+
+export interface Uploader {
+  upload(file: File | UploadFile, options?: UploadOptions): Promise<UploadResult>;
+}
+
+export function createUploader(options: UploaderOptions): Uploader {
+  const deps = {
+    api: options.api,
+    transport: options.transport,
+    clock: options.clock ?? realClock,
+    scheduler: new PartScheduler(options.concurrency ?? DEFAULT_CONCURRENCY),
+    retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
+    random: options.random ?? Math.random,
+    network: options.network ?? defaultNetworkStatus(),
+  };
+  return {
+    upload: (file, uploadOptions = {}) => new UploadRun(deps, file, uploadOptions).run(),
+  };
+}
