@@ -1,0 +1,39 @@
+import { createUploader, type Uploader, type UploaderOptions } from '../uploader.js';
+import { FakeApi } from './fake-api.js';
+import { FakeClock } from './fake-clock.js';
+import { FakeNetwork } from './fake-network.js';
+import { FakeTransport } from './fake-transport.js';
+
+/** An uploader wired to scripted fakes: 10-byte parts, jitter-free delays unless `random` is given. */
+export function createHarness(options: Partial<Omit<UploaderOptions, 'api' | 'transport' | 'clock' | 'network'>> & { partSize?: number; online?: boolean } = {}) {
+  const clock = new FakeClock();
+  const api = new FakeApi(clock, options.partSize ?? 10);
+  const transport = new FakeTransport();
+  const network = new FakeNetwork(options.online ?? true);
+  const uploader: Uploader = createUploader({
+    api,
+    transport,
+    clock,
+    network,
+    concurrency: options.concurrency ?? 3,
+    retryDelays: options.retryDelays ?? [100, 200, 400],
+    random: options.random ?? (() => 0.5),
+  });
+  return { clock, api, transport, network, uploader };
+}
+
+/** Observes a promise's outcome without leaving a rejection unhandled. */
+export function track<T>(promise: Promise<T>): { readonly state: 'pending' | 'resolved' | 'rejected'; readonly value: T | undefined; readonly error: unknown } {
+  const outcome: { state: 'pending' | 'resolved' | 'rejected'; value: T | undefined; error: unknown } = { state: 'pending', value: undefined, error: undefined };
+  promise.then(
+    (value) => {
+      outcome.state = 'resolved';
+      outcome.value = value;
+    },
+    (error: unknown) => {
+      outcome.state = 'rejected';
+      outcome.error = error;
+    },
+  );
+  return outcome;
+}

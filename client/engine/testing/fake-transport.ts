@@ -1,0 +1,122 @@
+import { NetworkError } from '../errors.js';
+import type { Transport, TransportResponse } from '../types.js';
+import { flush } from './flush.js';
+
+/** One captured PUT; the test answers it. */
+export class FakeRequest {
+  readonly url: string;
+  readonly body: Blob;
+  readonly signal: AbortSignal;
+  /** Parsed from the fake API's URLs: https://store.test/<key>?partNumber=N&sig=G */
+  readonly partNumber: number;
+  readonly file: string;
+  readonly signature: string;
+  settled = false;
+  aborted = false;
+  readonly #onProgress: (sentBytes: number) => void;
+  readonly #resolve: (response: TransportResponse) => void;
+  readonly #reject: (error: unknown) => void;
+
+  constructor(
+    url: string,
+    body: Blob,
+    options: { signal: AbortSignal; onProgress: (sentBytes: number) => void },
+    resolve: (response: TransportResponse) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.url = url;
+    this.body = body;
+    this.signal = options.signal;
+    this.#onProgress = options.onProgress;
+    const parsed = new URL(url);
+    this.partNumber = Number(parsed.searchParams.get('partNumber'));
+    this.file = parsed.pathname.slice(1);
+    this.signature = parsed.searchParams.get('sig') ?? '';
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  progress(sentBytes: number): void {
+    if (!this.settled) this.#onProgress(sentBytes);
+  }
+
+  respond(response: { status?: number; etag?: string | null; body?: string } = {}): void {
+    this.#settle();
+    const status = response.status ?? 200;
+    this.#resolve({ status, etag: response.etag === undefined ? `"etag-${this.file}-${this.partNumber}"` : response.etag, body: response.body ?? '' });
+  }
+
+  fail(): void {
+    this.#settle();
+    this.#reject(new NetworkError('fake connection reset'));
+  }
+
+  abortedBy(reason: unknown): void {
+    this.#settle();
+    this.aborted = true;
+    this.#reject(reason);
+  }
+
+  #settle(): void {
+    if (this.settled) throw new Error(`request for part ${this.partNumber} already settled`);
+    this.settled = true;
+  }
+}
+
+/** Captures every PUT for the test to answer; tracks how many are in flight. */
+export class FakeTransport implements Transport {
+  readonly requests: FakeRequest[] = [];
+  #unclaimed: FakeRequest[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+
+  put(url: string, body: Blob, options: { signal: AbortSignal; onProgress: (sentBytes: number) => void }): Promise<TransportResponse> {
+    return new Promise<TransportResponse>((resolve, reject) => {
+      const onAbort = () => !request.settled && request.abortedBy(options.signal.reason);
+      const done = () => {
+        this.inFlight -= 1;
+        options.signal.removeEventListener('abort', onAbort);
+      };
+      const request = new FakeRequest(
+        url,
+        body,
+        options,
+        (response) => {
+          done();
+          resolve(response);
+        },
+        (error) => {
+          done();
+          reject(error);
+        },
+      );
+      this.inFlight += 1;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      this.requests.push(request);
+      this.#unclaimed.push(request);
+      if (options.signal.aborted) request.abortedBy(options.signal.reason);
+      else options.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** The oldest request the test has not taken yet; throws when the engine started none (after letting it run). */
+  async nextRequest(): Promise<FakeRequest> {
+    await flush();
+    const request = this.#unclaimed.shift();
+    if (!request) throw new Error('the engine started no request');
+    return request;
+  }
+
+  /** Requests started and not yet taken by nextRequest(). */
+  async pending(): Promise<FakeRequest[]> {
+    await flush();
+    return [...this.#unclaimed];
+  }
+
+  async takeAll(): Promise<FakeRequest[]> {
+    await flush();
+    const all = this.#unclaimed;
+    this.#unclaimed = [];
+    return all;
+  }
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, MissingEtagError, PartUploadError } from './errors.js';
+import { backoffDelay } from './retry.js';
+import { fakeFile } from './testing/fake-api.js';
+import { createHarness, track } from './testing/engine-harness.js';
+import { flush } from './testing/flush.js';
+
+const EXPIRED_BODY = '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>';
+
+describe('backoffDelay', () => {
+  it('follows the delays with at most ±20 % jitter and ends when they are spent', () => {
+    const delays = [500, 1000, 2000];
+    expect(backoffDelay(delays, 0, () => 0.5)).toBe(500);
+    expect(backoffDelay(delays, 1, () => 0)).toBe(800);
+    expect(backoffDelay(delays, 2, () => 0.999999)).toBe(2400);
+    for (let i = 0; i < 200; i += 1) {
+      const delay = backoffDelay(delays, 1, Math.random) ?? Number.NaN;
+      expect(delay).toBeGreaterThanOrEqual(800);
+      expect(delay).toBeLessThanOrEqual(1200);
+    }
+    expect(backoffDelay(delays, 3, () => 0.5)).toBeUndefined();
+  });
+});
+
+describe('part retries', () => {
+  it('retries 5xx, 408, 429 and network errors on the retryDelays schedule, then aborts the upload and rejects with PartUploadError', async () => {
+    const { uploader, transport, api, clock } = createHarness({ concurrency: 1, retryDelays: [100, 200, 400], random: () => 0 });
+    const done = track(uploader.upload(fakeFile('r.bin', 10)));
+    (await transport.nextRequest()).respond({ status: 503 });
+    // random 0 is the low jitter bound: 80, 160, 320 ms.
+    for (const [delay, answer] of [
+      [80, (r: Awaited<ReturnType<typeof transport.nextRequest>>) => r.respond({ status: 429 })],
+      [160, (r: Awaited<ReturnType<typeof transport.nextRequest>>) => r.fail()],
+      [320, (r: Awaited<ReturnType<typeof transport.nextRequest>>) => r.respond({ status: 500 })],
+    ] as const) {
+      await clock.advance(delay - 1);
+      expect(await transport.pending()).toHaveLength(0);
+      await clock.advance(1);
+      answer(await transport.nextRequest());
+    }
+    await flush();
+    expect(done.state).toBe('rejected');
+    expect(done.error).toBeInstanceOf(PartUploadError);
+    expect(done.error).toMatchObject({ partNumber: 1, status: 500 });
+    expect(transport.requests).toHaveLength(4);
+    expect(api.callsOf('abort')).toHaveLength(1);
+    expect(api.callsOf('complete')).toHaveLength(0);
+  });
+
+  it('resets the attempt counter after a failed attempt that made progress', async () => {
+    const { uploader, transport, clock } = createHarness({ concurrency: 1, retryDelays: [100] });
+    const done = track(uploader.upload(fakeFile('p.bin', 10)));
+    (await transport.nextRequest()).fail();
+    await clock.advance(100);
+    const second = await transport.nextRequest();
+    second.progress(4);
+    second.fail(); // the only retry was spent, but the part moved forward
+    await clock.advance(100);
+    (await transport.nextRequest()).respond();
+    await flush();
+    expect(done.state).toBe('resolved');
+    expect(transport.requests).toHaveLength(3);
+  });
+
+  it.each([400, 403])('fails at once on a non-retryable %i and aborts the upload', async (status) => {
+    const { uploader, transport, api, clock } = createHarness({ concurrency: 2 });
+    const done = track(uploader.upload(fakeFile('x.bin', 30)));
+    const [first, second] = await transport.takeAll();
+    first?.respond({ status, body: '<Error><Code>SignatureDoesNotMatch</Code></Error>' });
+    await flush();
+    expect(done.state).toBe('rejected');
+    expect(done.error).toBeInstanceOf(PartUploadError);
+    expect(done.error).toMatchObject({ partNumber: 1, status });
+    // The other in-flight part is aborted and nothing new starts.
+    expect(second?.aborted).toBe(true);
+    await clock.advance(10_000);
+    expect(transport.requests).toHaveLength(2);
+    expect(api.callsOf('abort')).toHaveLength(1);
+  });
+
+  it('fails with MissingEtagError (no hang) when a 2xx response has no readable ETag, and aborts the upload', async () => {
+    const { uploader, transport, api } = createHarness({ concurrency: 1 });
+    const done = track(uploader.upload(fakeFile('e.bin', 20)));
+    (await transport.nextRequest()).respond({ status: 200, etag: null });
+    await flush();
+    expect(done.state).toBe('rejected');
+    expect(done.error).toBeInstanceOf(MissingEtagError);
+    expect((done.error as Error).message).toMatch(/CORS configuration does not expose the ETag header/);
+    expect(api.callsOf('abort')).toHaveLength(1);
+  });
+
+  it('re-signs a part whose URL the store refused as expired, without waiting', async () => {
+    const { uploader, transport, api } = createHarness({ concurrency: 1 });
+    const done = track(uploader.upload(fakeFile('s.bin', 10)));
+    const first = await transport.nextRequest();
+    first.respond({ status: 403, body: EXPIRED_BODY });
+    const second = await transport.nextRequest();
+    expect(second.signature).not.toBe(first.signature);
+    second.respond();
+    await flush();
+    expect(done.state).toBe('resolved');
+    expect(api.callsOf('sign').map((c) => c.partNumbers)).toEqual([[1], [1]]);
+  });
+
+  it('re-signs before the attempt a URL that expires within 30 s', async () => {
+    const { uploader, transport, api, clock } = createHarness({ concurrency: 1 });
+    api.urlTtlMs = 60_000;
+    const done = track(uploader.upload(fakeFile('n.bin', 20)));
+    const first = await transport.nextRequest();
+    await clock.advance(40_000); // part 2's URL now has 20 s left
+    first.respond();
+    const second = await transport.nextRequest();
+    expect(second.partNumber).toBe(2);
+    expect(api.callsOf('sign').map((c) => c.partNumbers)).toEqual([[1, 2], [2]]);
+    expect(second.signature).toBe('2');
+    second.respond();
+    await flush();
+    expect(done.state).toBe('resolved');
+  });
+
+  it('retries API calls on 5xx and network errors; a 4xx ApiError is final', async () => {
+    const { uploader, transport, api, clock } = createHarness({ concurrency: 1 });
+    api.fail('sign', new ApiError(503, 'storage_unavailable', 'busy'));
+    api.fail('complete', new ApiError(502, 'unknown', 'bad gateway'));
+    const ok = track(uploader.upload(fakeFile('a.bin', 10)));
+    await clock.advance(100);
+    (await transport.nextRequest()).respond();
+    await clock.advance(100);
+    expect(ok.state).toBe('resolved');
+    expect(api.callsOf('complete')).toHaveLength(2);
+
+    api.fail('create', new ApiError(413, 'file_too_large', 'too big'));
+    const refused = track(uploader.upload(fakeFile('b.bin', 10)));
+    await flush();
+    expect(refused.state).toBe('rejected');
+    expect(refused.error).toMatchObject({ name: 'ApiError', status: 413, code: 'file_too_large' });
+    expect(api.callsOf('create')).toHaveLength(2);
+  });
+});
