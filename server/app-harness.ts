@@ -1,0 +1,81 @@
+/**
+ * Starts the app on port 0 against a test backend, for integration tests.
+ * Lives next to app.ts because it wires the same pieces main.ts does.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { pino } from 'pino';
+import { createApp } from './app.js';
+import type { AppConfig } from './app.js';
+import { createMetrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
+import { createS3Client } from './s3/client.js';
+import { S3UploadStore } from './s3/s3-upload-store.js';
+import type { S3Backend } from './testing/s3-backends.js';
+
+export interface FakeClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+export function createFakeClock(start = Date.now()): FakeClock {
+  let now = start;
+  return { now: () => now, advance: (ms) => void (now += ms) };
+}
+
+export interface TestApp {
+  baseUrl: string;
+  config: AppConfig;
+  clock: FakeClock;
+  metrics: Metrics;
+  s3: S3Client;
+  bucket: string;
+  close(): Promise<void>;
+}
+
+export const TEST_SECRET = 'integration-test-secret-0123456789abcdef';
+
+export async function startTestApp(backend: S3Backend, overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const config: AppConfig = {
+    keyPrefix: `test-${randomUUID().slice(0, 8)}/`,
+    partSize: 5 * 1024 * 1024,
+    maxFileSize: 1024 ** 3,
+    allowedContentTypes: [],
+    tokenSecret: TEST_SECRET,
+    uploadTtlMs: 3_600_000,
+    presignTtlSeconds: 900,
+    downloadTtlSeconds: 600,
+    publicOrigin: 'http://localhost:3000',
+    concurrency: 6,
+    rateLimitPerMinute: 0,
+    ...overrides,
+  };
+  const s3 = createS3Client({ endpoint: backend.endpoint, region: backend.region, accessKeyId: backend.accessKeyId, secretAccessKey: backend.secretAccessKey });
+  const clock = createFakeClock();
+  const metrics = createMetrics();
+  const app = createApp({
+    config,
+    store: new S3UploadStore({ client: s3, bucket: backend.bucket }),
+    clock,
+    logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+    metrics,
+    storageOrigin: new URL(backend.endpoint).origin,
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    config,
+    clock,
+    metrics,
+    s3,
+    bucket: backend.bucket,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      s3.destroy();
+    },
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * Builds the Express app without listening: the API under /api, /health,
+ * /metrics and, when given a directory, the built client with SPA fallback.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import express from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { ClientConfig } from '../shared/api.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { RateLimitedError } from './errors.js';
+import type { Metrics } from './metrics.js';
+import { apiNotFound, createErrorHandler, methodNotAllowed } from './middleware/error-handler.js';
+import { createUploadsRouter } from './routes/uploads.js';
+import type { UploadsConfig } from './routes/uploads.js';
+import type { UploadStore } from './s3/upload-store.js';
+
+/** 10,000 parts with quoted ETags is ~600 KiB of JSON. */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+export type AppConfig = UploadsConfig & Pick<Config, 'publicOrigin' | 'concurrency' | 'rateLimitPerMinute'>;
+
+export interface AppDeps {
+  config: AppConfig;
+  store: UploadStore;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  /** Origin the browser PUTs parts to, allowed in the CSP's connect-src. */
+  storageOrigin: string;
+  /** Built client (dist/client); omitted in tests. */
+  staticDir?: string;
+}
+
+function securityHeaders(publicOrigin: string, storageOrigin: string) {
+  const secure = publicOrigin.startsWith('https:');
+  return helmet({
+    contentSecurityPolicy: {
+      directives: {
+        'connect-src': ["'self'", storageOrigin],
+        // Over plain http (local development) upgrading would break PUTs to an http store.
+        'upgrade-insecure-requests': secure ? [] : null,
+      },
+    },
+    strictTransportSecurity: secure,
+  });
+}
+
+function requestTimer(metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const stop = metrics.requestDuration.startTimer();
+    res.on('finish', () => {
+      const route = req.route as { path?: unknown } | undefined;
+      const path = typeof route?.path === 'string' ? `${req.baseUrl}${route.path}` : 'unmatched';
+      stop({ method: req.method, route: path, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config, store, logger, metrics } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.use(
+    pinoHttp({
+      logger,
+      customProps: (_req, res) => {
+        const uploadId: unknown = (res as Response).locals?.uploadId;
+        return typeof uploadId === 'string' ? { uploadId } : {};
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      quietReqLogger: true,
+    }),
+  );
+  app.use(requestTimer(metrics));
+  app.use(securityHeaders(config.publicOrigin, deps.storageOrigin));
+
+  app.get('/health', async (_req, res) => {
+    try {
+      await store.checkBucket();
+      res.json({ status: 'ok' });
+    } catch (error) {
+      logger.warn({ err: error }, 'health check: bucket unreachable');
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const api = express.Router();
+  if (config.rateLimitPerMinute > 0) {
+    api.use(
+      rateLimit({
+        windowMs: 60_000,
+        limit: config.rateLimitPerMinute,
+        standardHeaders: 'draft-8',
+        legacyHeaders: false,
+        handler: (_req, _res, next) => next(new RateLimitedError()),
+      }),
+    );
+  }
+  api.use(express.json({ limit: JSON_BODY_LIMIT, strict: true, type: 'application/json' }));
+  api
+    .route('/config')
+    .get((_req, res) => {
+      const body: ClientConfig = {
+        maxFileSize: config.maxFileSize,
+        partSize: config.partSize,
+        concurrency: config.concurrency,
+        allowedContentTypes: config.allowedContentTypes,
+      };
+      res.json(body);
+    })
+    .all(methodNotAllowed(['GET']));
+  api.use(createUploadsRouter(deps));
+  api.use(apiNotFound);
+  app.use('/api', api);
+
+  if (deps.staticDir !== undefined) {
+    const root = resolve(deps.staticDir);
+    const index = join(root, 'index.html');
+    app.use(express.static(root, { index: 'index.html' }));
+    // SPA fallback: any other GET that wants HTML gets the app shell.
+    app.use((req, res, next) => {
+      if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.accepts('html') || !existsSync(index)) return next();
+      res.sendFile(index);
+    });
+  }
+
+  app.use(createErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,64 @@
+/**
+ * Aborts multipart uploads nobody will finish: those under the prefix
+ * initiated more than ttlMs ago. Safe to run on several replicas at once,
+ * because aborting an upload that is already gone counts as success.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { S3UploadStore } from './s3/s3-upload-store.js';
+import type { UploadStore } from './s3/upload-store.js';
+
+export interface JanitorPassOptions {
+  s3: S3Client;
+  bucket: string;
+  prefix: string;
+  /** Uploads initiated longer ago than this are aborted. */
+  ttlMs: number;
+  /** Epoch milliseconds of this pass. */
+  now: number;
+  /** Called once per upload aborted, e.g. to count it in metrics. */
+  onAbort?: (upload: { key: string; uploadId: string }) => void;
+}
+
+export interface JanitorPassResult {
+  /** Uploads under the prefix. */
+  scanned: number;
+  aborted: number;
+  /** Stale uploads whose abort failed; the next pass tries again. */
+  failed: number;
+  errors: unknown[];
+}
+
+export async function runJanitorPass(options: JanitorPassOptions): Promise<JanitorPassResult> {
+  const store: UploadStore = new S3UploadStore({ client: options.s3, bucket: options.bucket });
+  const uploads = await store.listUploads(options.prefix);
+  const cutoff = options.now - options.ttlMs;
+  const result: JanitorPassResult = { scanned: uploads.length, aborted: 0, failed: 0, errors: [] };
+  for (const upload of uploads) {
+    // An upload without an initiation time cannot be judged stale: leave it.
+    if (upload.initiatedAt === undefined || upload.initiatedAt > cutoff) continue;
+    try {
+      await store.abortUpload(upload);
+      result.aborted++;
+      options.onAbort?.({ key: upload.key, uploadId: upload.uploadId });
+    } catch (error) {
+      result.failed++;
+      result.errors.push(error);
+    }
+  }
+  return result;
+}
+
+/** Runs a pass every intervalMs on an unref'd timer; returns a stop function. */
+export function startJanitor(options: { intervalMs: number; pass: () => Promise<void> }): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    // A slow pass is never overlapped by the next tick.
+    if (running) return;
+    running = true;
+    options.pass().finally(() => {
+      running = false;
+    });
+  }, options.intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

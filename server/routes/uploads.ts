@@ -1,0 +1,147 @@
+/**
+ * The upload resource: create, sign parts, list parts, complete, abort.
+ * Stateless: everything an upload-scoped call needs is in its verified token.
+ */
+import { Router } from 'express';
+import type { Request, Response } from 'express';
+import {
+  CompleteUploadRequest,
+  CreateUploadRequest,
+  SignPartsRequest,
+} from '../../shared/api.js';
+import type {
+  CompleteUploadResponse,
+  CreateUploadResponse,
+  ListPartsResponse,
+  SignPartsResponse,
+  SignedPart,
+} from '../../shared/api.js';
+import { partLength, planParts } from '../../shared/part-plan.js';
+import type { PartPlan } from '../../shared/part-plan.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { DEFAULT_CONTENT_TYPE, isContentTypeAllowed } from '../content-type.js';
+import { ContentTypeNotAllowedError, FileTooLargeError, PartOutOfRangeError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import { methodNotAllowed } from '../middleware/error-handler.js';
+import { requireUploadToken, uploadOf } from '../middleware/upload-token.js';
+import { parseWith, requireJsonBody } from '../middleware/validate.js';
+import { createObjectKey, fileNameOfKey } from '../object-key.js';
+import { StoreUnavailableError, UploadNotFoundError } from '../s3/errors.js';
+import type { UploadRef, UploadStore } from '../s3/upload-store.js';
+import { signUploadToken } from '../upload-token.js';
+import type { UploadTokenPayload } from '../upload-token.js';
+import { orderDeclaredParts, partsBeyondPlan, verifyStoredParts } from '../verify-parts.js';
+
+export type UploadsConfig = Pick<
+  Config,
+  'keyPrefix' | 'partSize' | 'maxFileSize' | 'allowedContentTypes' | 'tokenSecret' | 'uploadTtlMs' | 'presignTtlSeconds' | 'downloadTtlSeconds'
+>;
+
+export interface UploadsRouterDeps {
+  config: UploadsConfig;
+  store: UploadStore;
+  clock: Clock;
+  metrics: Metrics;
+}
+
+/** Abort rounds before giving up on parts that keep landing after an abort. */
+const MAX_ABORT_ROUNDS = 3;
+
+function planOf(token: UploadTokenPayload): PartPlan {
+  return { size: token.size, partSize: token.partSize, partCount: Math.max(1, Math.ceil(token.size / token.partSize)) };
+}
+
+function refOf(token: UploadTokenPayload): UploadRef {
+  return { key: token.key, uploadId: token.uploadId };
+}
+
+export function createUploadsRouter({ config, store, clock, metrics }: UploadsRouterDeps): Router {
+  const router = Router();
+  const withToken = requireUploadToken({ secret: config.tokenSecret, clock });
+
+  async function create(req: Request, res: Response): Promise<void> {
+    const request = parseWith(CreateUploadRequest, req.body);
+    if (request.size > config.maxFileSize) throw new FileTooLargeError(request.size, config.maxFileSize);
+    if (!isContentTypeAllowed(request.contentType, config.allowedContentTypes)) {
+      throw new ContentTypeNotAllowedError(request.contentType ?? DEFAULT_CONTENT_TYPE, config.allowedContentTypes);
+    }
+    const plan = planParts(request.size, config.partSize);
+    const key = createObjectKey(config.keyPrefix, request.fileName);
+    const contentType = request.contentType?.trim() || DEFAULT_CONTENT_TYPE;
+    const { uploadId } = await store.createUpload({ key, contentType });
+    const expiresAt = clock.now() + config.uploadTtlMs;
+    const token = signUploadToken({ uploadId, key, size: plan.size, partSize: plan.partSize, expiresAt }, config.tokenSecret);
+    res.locals.uploadId = uploadId;
+    metrics.uploadsCreated.inc();
+    const body: CreateUploadResponse = { uploadId, key, size: plan.size, partSize: plan.partSize, partCount: plan.partCount, token, expiresAt };
+    res.status(201).json(body);
+  }
+
+  async function sign(req: Request, res: Response): Promise<void> {
+    const token = uploadOf(res);
+    const plan = planOf(token);
+    const { partNumbers } = parseWith(SignPartsRequest, req.body);
+    const beyond = partsBeyondPlan(partNumbers, plan);
+    if (beyond.length > 0) throw new PartOutOfRangeError(beyond, plan.partCount);
+    const expiresAt = clock.now() + config.presignTtlSeconds * 1000;
+    const parts = await Promise.all(
+      partNumbers.map(async (partNumber): Promise<SignedPart> => {
+        const size = partLength(plan, partNumber);
+        const url = await store.signPart({ ...refOf(token), partNumber, contentLength: size, expiresInSeconds: config.presignTtlSeconds });
+        return { partNumber, url, size, expiresAt };
+      }),
+    );
+    metrics.partsSigned.inc(parts.length);
+    const body: SignPartsResponse = { parts };
+    res.json(body);
+  }
+
+  async function listParts(_req: Request, res: Response): Promise<void> {
+    const body: ListPartsResponse = { parts: await store.listParts(refOf(uploadOf(res))) };
+    res.json(body);
+  }
+
+  async function complete(req: Request, res: Response): Promise<void> {
+    const token = uploadOf(res);
+    const plan = planOf(token);
+    try {
+      const { parts } = parseWith(CompleteUploadRequest, req.body);
+      const ordered = orderDeclaredParts(parts, plan);
+      const stored = verifyStoredParts(ordered, await store.listParts(refOf(token)), plan);
+      const completed = await store.completeUpload({ ...refOf(token), parts: stored });
+      // Ceph RGW answers CompleteMultipartUpload with an empty ETag; HeadObject has it.
+      const etag = completed.etag || (await store.headObject(token.key)).etag;
+      const downloadUrl = await store.presignGet({ key: token.key, fileName: fileNameOfKey(token.key), expiresInSeconds: config.downloadTtlSeconds });
+      metrics.uploadsCompleted.inc();
+      const body: CompleteUploadResponse = { key: token.key, size: plan.size, etag, downloadUrl };
+      res.json(body);
+    } catch (error) {
+      metrics.uploadsFailed.inc();
+      throw error;
+    }
+  }
+
+  async function abort(_req: Request, res: Response): Promise<void> {
+    const ref = refOf(uploadOf(res));
+    for (let round = 0; round < MAX_ABORT_ROUNDS; round++) {
+      await store.abortUpload(ref);
+      try {
+        // A part PUT racing the abort can recreate parts: confirm nothing is left.
+        await store.listParts(ref);
+      } catch (error) {
+        if (!(error instanceof UploadNotFoundError)) throw error;
+        metrics.uploadsAborted.inc();
+        res.status(204).end();
+        return;
+      }
+    }
+    throw new StoreUnavailableError(`upload ${ref.uploadId} still exists after ${MAX_ABORT_ROUNDS} aborts`);
+  }
+
+  router.route('/uploads').post(requireJsonBody, create).delete(withToken, abort).all(methodNotAllowed(['POST', 'DELETE']));
+  router.route('/uploads/sign').post(withToken, requireJsonBody, sign).all(methodNotAllowed(['POST']));
+  router.route('/uploads/parts').get(withToken, listParts).all(methodNotAllowed(['GET']));
+  router.route('/uploads/complete').post(withToken, requireJsonBody, complete).all(methodNotAllowed(['POST']));
+  return router;
+}
