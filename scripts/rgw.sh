@@ -118,7 +118,6 @@ osd objectstore = memstore
 osd data = $STATE/osd/\$cluster-\$id
 # memstore keeps everything in RAM up to this size.
 memstore device bytes = 8589934592
-osd max object size = 1073741824
 
 [client.rgw]
 rgw frontends = beast endpoint=127.0.0.1:$rgw_port
