@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { API_ROUTES, UPLOAD_TOKEN_HEADER, type CreateUploadResponse } from '../../shared/api.js';
+import { ApiError, NetworkError, UploadError } from './errors.js';
+import { createHttpApi } from './http-api.js';
+
+interface Captured {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: unknown;
+}
+
+/** A fetch that records requests and answers from a script. */
+function fakeFetch(answer: (request: Captured) => Response | Promise<Response>) {
+  const requests: Captured[] = [];
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
+    const request = { url: String(input), method: init?.method ?? 'GET', headers: new Headers(init?.headers), body };
+    requests.push(request);
+    return answer(request);
+  };
+  return { fetch, requests };
+}
+
+const json = (status: number, value: unknown) => new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
+
+const session: CreateUploadResponse = { uploadId: 'u', key: 'k', size: 20, partSize: 10, partCount: 2, token: 'secret-token', expiresAt: 1 };
+
+describe('createHttpApi', () => {
+  it('creates without a token and sends the token header (never in the URL) on upload-scoped calls', async () => {
+    const { fetch, requests } = fakeFetch((request) => {
+      if (request.url.endsWith(API_ROUTES.sign)) return json(200, { parts: [{ partNumber: 1, url: 'https://s3/1', size: 10, expiresAt: 5 }] });
+      if (request.method === 'DELETE') return new Response(null, { status: 204 });
+      if (request.url.endsWith(API_ROUTES.parts)) return json(200, { parts: [] });
+      if (request.url.endsWith(API_ROUTES.complete)) return json(200, { key: 'k', size: 20, etag: '"x"', downloadUrl: 'https://s3/k' });
+      return json(201, session);
+    });
+    const api = createHttpApi({ baseUrl: 'https://app.test', fetch });
+    expect(await api.create({ fileName: 'a.bin', size: 20 })).toEqual(session);
+    expect(await api.sign(session, [1])).toEqual([{ partNumber: 1, url: 'https://s3/1', size: 10, expiresAt: 5 }]);
+    expect(await api.listParts(session)).toEqual([]);
+    expect((await api.complete(session, [{ partNumber: 1, etag: '"e"' }])).etag).toBe('"x"');
+    await api.abort(session);
+
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST https://app.test/api/uploads',
+      'POST https://app.test/api/uploads/sign',
+      'GET https://app.test/api/uploads/parts',
+      'POST https://app.test/api/uploads/complete',
+      'DELETE https://app.test/api/uploads',
+    ]);
+    expect(requests[0]?.headers.has(UPLOAD_TOKEN_HEADER)).toBe(false);
+    expect(requests[0]?.body).toEqual({ fileName: 'a.bin', size: 20 });
+    for (const request of requests.slice(1)) {
+      expect(request.headers.get(UPLOAD_TOKEN_HEADER)).toBe('secret-token');
+      expect(request.url).not.toContain('secret-token');
+    }
+    expect(requests[1]?.body).toEqual({ partNumbers: [1] });
+  });
+
+  it('maps the JSON error body to ApiError with status, code and message', async () => {
+    const { fetch } = fakeFetch(() => json(401, { error: { code: 'token_expired', message: 'the upload token has expired' } }));
+    const error = await createHttpApi({ fetch }).sign(session, [1]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ name: 'ApiError', status: 401, code: 'token_expired', message: 'the upload token has expired' });
+  });
+
+  it('maps a non-JSON error answer to ApiError with code unknown', async () => {
+    const { fetch } = fakeFetch(() => new Response('<html>Bad Gateway</html>', { status: 502 }));
+    const error = await createHttpApi({ fetch }).listParts(session).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'ApiError', status: 502, code: 'unknown' });
+  });
+
+  it('turns a failed connection into NetworkError (with cause) and an abort into the signal reason', async () => {
+    const cause = new TypeError('Failed to fetch');
+    const { fetch } = fakeFetch(() => Promise.reject(cause));
+    const error = await createHttpApi({ fetch }).listParts(session).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).cause).toBe(cause);
+
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    controller.abort(reason);
+    expect(await createHttpApi({ fetch }).listParts(session, controller.signal).catch((e: unknown) => e)).toBe(reason);
+  });
+
+  it('rejects a 2xx answer that does not match the contract', async () => {
+    const { fetch } = fakeFetch(() => json(200, { parts: 'nope' }));
+    const error = await createHttpApi({ fetch }).sign(session, [1]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UploadError);
+    expect((error as Error).message).toMatch(/unexpected response/);
+  });
+});

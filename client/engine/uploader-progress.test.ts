@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { UploadProgress } from './types.js';
+import { fakeFile } from './testing/fake-api.js';
+import { createHarness, track } from './testing/engine-harness.js';
+import { flush } from './testing/flush.js';
+
+describe('progress', () => {
+  it('reports totals and part states, subtracts a failed attempt, and ends with everything done', async () => {
+    const { uploader, transport, clock } = createHarness({ concurrency: 2 });
+    const events: UploadProgress[] = [];
+    const done = track(uploader.upload(fakeFile('p.bin', 25), { onProgress: (p) => events.push(p) }));
+    const [one, two] = await transport.takeAll();
+    const last = () => events.at(-1);
+    expect(last()?.totalBytes).toBe(25);
+    expect(last()?.parts.map((p) => [p.partNumber, p.size, p.state])).toEqual([
+      [1, 10, 'uploading'],
+      [2, 10, 'uploading'],
+      [3, 5, 'queued'],
+    ]);
+    one?.progress(6);
+    two?.progress(3);
+    await clock.advance(50);
+    expect(last()?.transferredBytes).toBe(9);
+    two?.fail();
+    await flush();
+    expect(last()?.transferredBytes).toBe(6);
+    expect(last()?.parts[1]).toMatchObject({ state: 'retrying', sentBytes: 0 });
+    one?.respond();
+    await clock.advance(100);
+    for (const request of await transport.takeAll()) request.respond();
+    await flush();
+    expect(done.state).toBe('resolved');
+    expect(last()).toMatchObject({ transferredBytes: 25, totalBytes: 25, etaSeconds: 0 });
+    expect(last()?.parts.every((p) => p.state === 'done' && p.sentBytes === p.size)).toBe(true);
+  });
+
+  it('reuses unchanged part objects across snapshots and throttles byte progress to one emission per 50 ms', async () => {
+    const { uploader, transport, clock } = createHarness({ concurrency: 2 });
+    const events: UploadProgress[] = [];
+    track(uploader.upload(fakeFile('s.bin', 40), { onProgress: (p) => events.push(p) }));
+    const [one] = await transport.takeAll();
+    await clock.advance(50);
+    const before = events.length;
+    const previous = events.at(-1);
+    for (let sent = 1; sent <= 9; sent += 1) one?.progress(sent);
+    await flush();
+    // The first change goes out at once, the rest wait for the 50 ms window.
+    expect(events.length - before).toBe(1);
+    await clock.advance(49);
+    expect(events.length - before).toBe(1);
+    await clock.advance(1);
+    expect(events.length - before).toBe(2);
+    const current = events.at(-1);
+    expect(current?.parts[0]?.sentBytes).toBe(9);
+    expect(current?.parts[0]).not.toBe(previous?.parts[0]);
+    expect(current?.parts[1]).toBe(previous?.parts[1]);
+    expect(current?.parts[2]).toBe(previous?.parts[2]);
+    expect(current?.parts[3]).toBe(previous?.parts[3]);
+  });
+
+  it('measures a smoothed speed and an ETA from the clock', async () => {
+    const { uploader, transport, clock } = createHarness({ concurrency: 1, partSize: 1000 });
+    const events: UploadProgress[] = [];
+    track(uploader.upload(fakeFile('v.bin', 10_000), { onProgress: (p) => events.push(p) }));
+    const request = await transport.nextRequest();
+    expect(events.at(-1)?.bytesPerSecond).toBe(0);
+    expect(events.at(-1)?.etaSeconds).toBeNull();
+    for (let step = 1; step <= 10; step += 1) {
+      await clock.advance(100);
+      request.progress(step * 50); // 500 bytes/s
+    }
+    await clock.advance(50);
+    const last = events.at(-1);
+    expect(last?.bytesPerSecond).toBeGreaterThan(400);
+    expect(last?.bytesPerSecond).toBeLessThan(600);
+    expect(last?.etaSeconds).toBeCloseTo((10_000 - 500) / (last?.bytesPerSecond ?? 1), 5);
+  });
+});
