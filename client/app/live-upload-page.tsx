@@ -1,0 +1,68 @@
+/**
+ * Wires the real engine: loads the server's config, then creates one uploader
+ * (HTTP API + XHR transport) with the server's concurrency.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { ClientConfig } from '../../shared/api.js';
+import { createHttpApi } from '../engine/http-api.js';
+import { createUploader } from '../engine/uploader.js';
+import { createXhrTransport } from '../engine/xhr-transport.js';
+import { UploadPage } from '../features/upload/upload-page.js';
+import { ConfigLoadError, loadClientConfig } from './load-config.js';
+
+type ConfigState = { kind: 'loading' } | { kind: 'ready'; config: ClientConfig } | { kind: 'failed'; message: string };
+
+export function LiveUploadPage() {
+  const [attempt, setAttempt] = useState(0);
+  const [state, setState] = useState<ConfigState>({ kind: 'loading' });
+
+  useEffect(() => {
+    const controller = new AbortController();
+    loadClientConfig(fetch, controller.signal).then(
+      (config) => setState({ kind: 'ready', config }),
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        const message = error instanceof ConfigLoadError ? error.message : 'The upload server could not be reached. Try again in a moment.';
+        setState({ kind: 'failed', message });
+      },
+    );
+    return () => controller.abort();
+  }, [attempt]);
+
+  if (state.kind === 'loading') {
+    return (
+      <div className="app-notice" role="status">
+        Connecting to the upload server…
+      </div>
+    );
+  }
+  if (state.kind === 'failed') {
+    return (
+      <div className="app-notice" data-tone="error" role="alert">
+        <p>{state.message}</p>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            setState({ kind: 'loading' });
+            setAttempt((n) => n + 1);
+          }}
+        >
+          Try again
+        </button>
+      </div>
+    );
+  }
+  return <ConfiguredUploadPage config={state.config} />;
+}
+
+function ConfiguredUploadPage({ config }: { config: ClientConfig }) {
+  const services = useMemo(() => {
+    const api = createHttpApi();
+    return {
+      uploader: createUploader({ api, transport: createXhrTransport(), concurrency: config.concurrency }),
+      discardSession: (session: Parameters<typeof api.abort>[0]) => api.abort(session),
+    };
+  }, [config.concurrency]);
+  return <UploadPage uploader={services.uploader} limits={config} discardSession={services.discardSession} />;
+}

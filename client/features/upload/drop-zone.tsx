@@ -1,0 +1,57 @@
+/**
+ * The visible invitation to drop, with the keyboard path: a real button that
+ * opens a hidden multi-file input. Drops themselves are caught window-wide.
+ */
+import { useRef, type ChangeEvent } from 'react';
+import { formatBytes } from './format.js';
+
+interface DropZoneProps {
+  onFiles(files: File[]): void;
+  maxFileSize: number;
+  allowedContentTypes: readonly string[];
+  /** Smaller once files are listed, so the list gets the space. */
+  compact: boolean;
+}
+
+export function DropZone({ onFiles, maxFileSize, allowedContentTypes, compact }: DropZoneProps) {
+  const input = useRef<HTMLInputElement>(null);
+
+  const onChange = (event: ChangeEvent<HTMLInputElement>) => {
+    const files = [...(event.target.files ?? [])];
+    event.target.value = ''; // choosing the same file again must fire change again
+    if (files.length > 0) onFiles(files);
+  };
+
+  const types = allowedContentTypes.length > 0 ? `${allowedContentTypes.join(', ')} · ` : '';
+  return (
+    <section className="drop-zone" data-compact={compact} aria-label="Drop files here">
+      <svg className="drop-zone-icon" viewBox="0 0 24 24" aria-hidden="true">
+        <path d="M12 16V4m0 0-4.5 4.5M12 4l4.5 4.5M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3" />
+      </svg>
+      <div className="drop-zone-text">
+        <p className="drop-zone-title">Drag files anywhere on this page</p>
+        <p className="drop-zone-hint">
+          {types}up to {formatBytes(maxFileSize)} each · several at once
+        </p>
+      </div>
+      <button type="button" className="button button-primary" onClick={() => input.current?.click()}>
+        Choose files
+      </button>
+      <input ref={input} type="file" multiple hidden onChange={onChange} />
+    </section>
+  );
+}
+
+export function DropOverlay({ visible }: { visible: boolean }) {
+  if (!visible) return null;
+  return (
+    <div className="drop-overlay" role="status">
+      <div className="drop-overlay-panel">
+        <svg className="drop-zone-icon" viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M12 16V4m0 0-4.5 4.5M12 4l4.5 4.5M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3" />
+        </svg>
+        <p>Drop files to upload</p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * The upload screen: drop anywhere or choose files, then one card per file.
+ */
+import { useEffect, useMemo, useRef } from 'react';
+import type { Uploader } from '../../engine/uploader.js';
+import type { UploadSession } from '../../engine/types.js';
+import { DropOverlay, DropZone } from './drop-zone.js';
+import { FileCard, type FileCardActions } from './file-card.js';
+import type { FileLimits } from './file-check.js';
+import { isActive } from './upload-reducer.js';
+import { useUploads } from './use-uploads.js';
+import { useWindowFileDrop } from './use-window-file-drop.js';
+import './upload.css';
+
+export interface UploadPageProps {
+  uploader: Uploader;
+  limits: FileLimits;
+  discardSession?: (session: UploadSession) => Promise<void>;
+  /** Files to start with once mounted (the demo harness uses this). */
+  initialFiles?: readonly File[];
+}
+
+export function UploadPage({ uploader, limits, discardSession, initialFiles }: UploadPageProps) {
+  const { entries, addFiles, pause, resume, cancel, retry, remove } = useUploads({
+    uploader,
+    limits,
+    ...(discardSession ? { discardSession } : {}),
+  });
+  const dragging = useWindowFileDrop(addFiles);
+  const actions = useMemo<FileCardActions>(() => ({ pause, resume, cancel, retry, remove }), [pause, resume, cancel, retry, remove]);
+
+  // Once, even under StrictMode's double effects.
+  const seeded = useRef(false);
+  useEffect(() => {
+    if (seeded.current || !initialFiles?.length) return;
+    seeded.current = true;
+    addFiles(initialFiles);
+  }, [initialFiles, addFiles]);
+
+  const active = entries.filter((entry) => isActive(entry.status)).length;
+  return (
+    <>
+      <DropZone
+        onFiles={addFiles}
+        maxFileSize={limits.maxFileSize}
+        allowedContentTypes={limits.allowedContentTypes}
+        compact={entries.length > 0}
+      />
+      {entries.length > 0 && (
+        <section className="upload-list" aria-label="Uploads">
+          <p className="upload-summary" aria-live="polite">
+            {entries.length} {entries.length === 1 ? 'file' : 'files'}
+            {active > 0 ? ` · ${active} in progress` : ''}
+          </p>
+          {entries.map((entry) => (
+            <FileCard key={entry.id} entry={entry} actions={actions} />
+          ))}
+        </section>
+      )}
+      <DropOverlay visible={dragging} />
+    </>
+  );
+}
