@@ -1,0 +1,35 @@
+/**
+ * The S3-compatible stores every server test runs against:
+ *
+ *   const backends = await startBackends();
+ *   afterAll(() => Promise.all(backends.map((b) => b.close())));
+ *   describe.each(backends)('$name', (backend) => { ... });
+ *
+ * 'local' (the embedded store) always; 'rgw' when `scripts/rgw.sh up` has run.
+ * With REQUIRE_RGW=1 (CI) a missing or silent RGW is an error, not a skip.
+ */
+import { startLocalBackend } from './local-backend.js';
+import { RgwUnavailableError, readRgwConnection, startRgwBackend } from './rgw-backend.js';
+import type { S3Backend } from './s3-backend.js';
+
+export type { S3Backend, S3BackendQuirks } from './s3-backend.js';
+
+export interface StartBackendsOptions {
+  /** Origins the bucket's CORS rule allows (methods GET PUT HEAD POST DELETE, any header, ETag exposed). Default ['*']. */
+  corsOrigins?: string[];
+}
+
+export async function startBackends(options: StartBackendsOptions = {}): Promise<S3Backend[]> {
+  const connection = readRgwConnection();
+  if (connection === undefined && process.env.REQUIRE_RGW === '1') {
+    throw new RgwUnavailableError('REQUIRE_RGW=1 but .data/rgw/connection.json is missing; run scripts/rgw.sh up');
+  }
+  const local = await startLocalBackend(options.corsOrigins);
+  if (connection === undefined) return [local];
+  try {
+    return [local, await startRgwBackend(connection, options.corsOrigins)];
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
+}
