@@ -1,0 +1,310 @@
+/**
+ * Persistence under dataDir. Keys never become paths: an object lives under
+ * the SHA-256 of its key with a JSON sidecar, so any S3 key ('../', unicode,
+ * 1024 bytes) stays inside dataDir. Bytes are written to tmp/ and renamed in;
+ * the sidecar names the data file and is renamed last, so a reader sees the
+ * old version or the new one, never a mix. Metadata is also kept in memory.
+ *
+ *   buckets/<bucket>/bucket.json
+ *   buckets/<bucket>/objects/<hh>/<sha256(key)>.json + <sha256(key)>.<uuid>.data
+ *   uploads/<uploadId>/upload.json, <partNumber>.json + <partNumber>.<uuid>.data
+ *   tmp/                                            (emptied at start)
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { CorsRule } from './cors.js';
+import { readJsonIfValid, writeJsonAtomic } from './json-file.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { s3Errors } from './s3-error.js';
+import type { BucketMeta, ObjectMeta, PartMeta, StoredHeaders, UploadMeta } from './store-model.js';
+
+interface Upload {
+  meta: UploadMeta;
+  parts: Map<number, PartMeta>;
+}
+
+interface Bucket {
+  meta: BucketMeta;
+  objects: Map<string, ObjectMeta>;
+}
+
+function keyHash(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+async function listDir(path: string): Promise<string[]> {
+  try {
+    return await readdir(path);
+  } catch {
+    return [];
+  }
+}
+
+export class DiskStore {
+  readonly #root: string;
+  readonly #buckets = new Map<string, Bucket>();
+  readonly #uploads = new Map<string, Upload>();
+  readonly #locks = new KeyedMutex();
+
+  private constructor(root: string) {
+    this.#root = root;
+  }
+
+  static async open(root: string): Promise<DiskStore> {
+    const store = new DiskStore(root);
+    await rm(join(root, 'tmp'), { recursive: true, force: true });
+    await Promise.all(['tmp', 'buckets', 'uploads'].map((d) => mkdir(join(root, d), { recursive: true })));
+    await store.#load();
+    return store;
+  }
+
+  async #load(): Promise<void> {
+    for (const name of await listDir(join(this.#root, 'buckets'))) {
+      const meta = (await readJsonIfValid(join(this.#root, 'buckets', name, 'bucket.json'))) as BucketMeta | undefined;
+      if (!meta) continue;
+      const bucket: Bucket = { meta, objects: new Map() };
+      const objectsDir = join(this.#root, 'buckets', name, 'objects');
+      for (const shard of await listDir(objectsDir)) {
+        for (const file of await listDir(join(objectsDir, shard))) {
+          if (file.endsWith('.tmp')) await rm(join(objectsDir, shard, file), { force: true });
+          if (!file.endsWith('.json')) continue;
+          const object = (await readJsonIfValid(join(objectsDir, shard, file))) as ObjectMeta | undefined;
+          if (object) bucket.objects.set(object.key, object);
+        }
+      }
+      this.#buckets.set(name, bucket);
+    }
+    for (const uploadId of await listDir(join(this.#root, 'uploads'))) {
+      const dir = join(this.#root, 'uploads', uploadId);
+      const meta = (await readJsonIfValid(join(dir, 'upload.json'))) as UploadMeta | undefined;
+      if (!meta || !this.#buckets.has(meta.bucket)) {
+        await rm(dir, { recursive: true, force: true });
+        continue;
+      }
+      const upload: Upload = { meta, parts: new Map() };
+      for (const file of await listDir(dir)) {
+        if (!/^\d+\.json$/.test(file)) continue;
+        const part = (await readJsonIfValid(join(dir, file))) as PartMeta | undefined;
+        if (part) upload.parts.set(part.partNumber, part);
+      }
+      this.#uploads.set(uploadId, upload);
+    }
+  }
+
+  /** A fresh path in tmp/ for an incoming body (same filesystem, so rename is atomic). */
+  tempPath(): string {
+    return join(this.#root, 'tmp', randomUUID());
+  }
+
+  // ---- buckets
+
+  bucket(name: string): BucketMeta | undefined {
+    return this.#buckets.get(name)?.meta;
+  }
+
+  #requireBucket(name: string): Bucket {
+    const bucket = this.#buckets.get(name);
+    if (!bucket) throw s3Errors.noSuchBucket(name);
+    return bucket;
+  }
+
+  bucketNames(): BucketMeta[] {
+    return [...this.#buckets.values()].map((b) => b.meta).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** False when the bucket already exists. */
+  async createBucket(name: string, cors: CorsRule[] | null, now: Date): Promise<boolean> {
+    return this.#locks.run(`bucket:${name}`, async () => {
+      if (this.#buckets.has(name)) return false;
+      const meta: BucketMeta = { name, created: now.toISOString(), cors };
+      await mkdir(join(this.#root, 'buckets', name, 'objects'), { recursive: true });
+      await writeJsonAtomic(join(this.#root, 'buckets', name, 'bucket.json'), meta);
+      this.#buckets.set(name, { meta, objects: new Map() });
+      return true;
+    });
+  }
+
+  async deleteBucket(name: string): Promise<void> {
+    await this.#locks.run(`bucket:${name}`, async () => {
+      const bucket = this.#requireBucket(name);
+      const hasUploads = [...this.#uploads.values()].some((u) => u.meta.bucket === name);
+      if (bucket.objects.size > 0 || hasUploads) throw s3Errors.bucketNotEmpty(name);
+      this.#buckets.delete(name);
+      await rm(join(this.#root, 'buckets', name), { recursive: true, force: true });
+    });
+  }
+
+  async setCors(name: string, cors: CorsRule[] | null): Promise<void> {
+    await this.#locks.run(`bucket:${name}`, async () => {
+      const bucket = this.#requireBucket(name);
+      bucket.meta = { ...bucket.meta, cors };
+      await writeJsonAtomic(join(this.#root, 'buckets', name, 'bucket.json'), bucket.meta);
+    });
+  }
+
+  // ---- objects
+
+  /** Every object of the bucket sorted by key (UTF-8 binary order, as S3 lists). */
+  listObjects(bucketName: string): ObjectMeta[] {
+    const bucket = this.#requireBucket(bucketName);
+    return [...bucket.objects.values()].sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+  }
+
+  object(bucketName: string, key: string): { meta: ObjectMeta; path: string } | undefined {
+    const meta = this.#requireBucket(bucketName).objects.get(key);
+    return meta ? { meta, path: this.#objectDataPath(bucketName, key, meta.dataFile) } : undefined;
+  }
+
+  #objectDir(bucketName: string, key: string): string {
+    return join(this.#root, 'buckets', bucketName, 'objects', keyHash(key).slice(0, 2));
+  }
+
+  #objectDataPath(bucketName: string, key: string, dataFile: string): string {
+    return join(this.#objectDir(bucketName, key), dataFile);
+  }
+
+  /** Moves a fully written temp file in as the object's new version (last writer wins). */
+  async commitObject(
+    bucketName: string,
+    key: string,
+    tempPath: string,
+    fields: { size: number; etag: string; headers: StoredHeaders; lastModified: Date },
+  ): Promise<ObjectMeta> {
+    return this.#locks.run(`object:${bucketName}/${key}`, async () => {
+      const bucket = this.#requireBucket(bucketName);
+      const dir = this.#objectDir(bucketName, key);
+      const hash = keyHash(key);
+      const dataFile = `${hash}.${randomUUID()}.data`;
+      await mkdir(dir, { recursive: true });
+      await rename(tempPath, join(dir, dataFile));
+      const meta: ObjectMeta = {
+        key,
+        size: fields.size,
+        etag: fields.etag,
+        lastModified: fields.lastModified.toISOString(),
+        headers: fields.headers,
+        dataFile,
+      };
+      await writeJsonAtomic(join(dir, `${hash}.json`), meta);
+      const previous = bucket.objects.get(key);
+      bucket.objects.set(key, meta);
+      if (previous) await rm(join(dir, previous.dataFile), { force: true });
+      return meta;
+    });
+  }
+
+  async deleteObject(bucketName: string, key: string): Promise<void> {
+    await this.#locks.run(`object:${bucketName}/${key}`, async () => {
+      const bucket = this.#requireBucket(bucketName);
+      const previous = bucket.objects.get(key);
+      if (!previous) return;
+      bucket.objects.delete(key);
+      const dir = this.#objectDir(bucketName, key);
+      await rm(join(dir, `${keyHash(key)}.json`), { force: true });
+      await rm(join(dir, previous.dataFile), { force: true });
+    });
+  }
+
+  // ---- multipart uploads
+
+  async createUpload(bucketName: string, key: string, headers: StoredHeaders, now: Date): Promise<UploadMeta> {
+    this.#requireBucket(bucketName);
+    const uploadId = randomBytes(30).toString('base64url');
+    const meta: UploadMeta = { uploadId, bucket: bucketName, key, initiated: now.toISOString(), headers };
+    const dir = join(this.#root, 'uploads', uploadId);
+    await mkdir(dir, { recursive: true });
+    await writeJsonAtomic(join(dir, 'upload.json'), meta);
+    this.#uploads.set(uploadId, { meta, parts: new Map() });
+    return meta;
+  }
+
+  /** The upload if it exists for this bucket and key; S3 answers NoSuchUpload otherwise. */
+  upload(bucketName: string, key: string, uploadId: string): UploadMeta {
+    const upload = this.#uploads.get(uploadId);
+    if (!upload || upload.meta.bucket !== bucketName || upload.meta.key !== key) throw s3Errors.noSuchUpload(uploadId);
+    return upload.meta;
+  }
+
+  uploads(bucketName: string): UploadMeta[] {
+    this.#requireBucket(bucketName);
+    return [...this.#uploads.values()].filter((u) => u.meta.bucket === bucketName).map((u) => u.meta);
+  }
+
+  parts(bucketName: string, key: string, uploadId: string): PartMeta[] {
+    this.upload(bucketName, key, uploadId);
+    const parts = this.#uploads.get(uploadId)?.parts ?? new Map<number, PartMeta>();
+    return [...parts.values()].sort((a, b) => a.partNumber - b.partNumber);
+  }
+
+  /** Moves a fully written part in; a concurrent upload of the same number is replaced whole. */
+  async commitPart(
+    bucketName: string,
+    key: string,
+    uploadId: string,
+    tempPath: string,
+    fields: { partNumber: number; size: number; etag: string; lastModified: Date },
+  ): Promise<PartMeta> {
+    return this.#locks.run(`upload:${uploadId}`, async () => {
+      this.upload(bucketName, key, uploadId);
+      const upload = this.#uploads.get(uploadId);
+      if (!upload) throw s3Errors.noSuchUpload(uploadId);
+      const dir = join(this.#root, 'uploads', uploadId);
+      const dataFile = `${fields.partNumber}.${randomUUID()}.data`;
+      await rename(tempPath, join(dir, dataFile));
+      const part: PartMeta = { ...fields, lastModified: fields.lastModified.toISOString(), dataFile };
+      await writeJsonAtomic(join(dir, `${fields.partNumber}.json`), part);
+      const previous = upload.parts.get(fields.partNumber);
+      upload.parts.set(fields.partNumber, part);
+      if (previous) await rm(join(dir, previous.dataFile), { force: true });
+      return part;
+    });
+  }
+
+  /**
+   * Runs `plan` under the upload's lock with its current parts; `plan` validates
+   * and returns the parts to concatenate (or throws). The concatenation streams
+   * into a temp file that becomes the object; the upload is then removed.
+   */
+  async completeUpload(
+    bucketName: string,
+    key: string,
+    uploadId: string,
+    plan: (parts: ReadonlyMap<number, PartMeta>) => { parts: PartMeta[]; etag: string },
+    now: () => Date,
+  ): Promise<ObjectMeta> {
+    return this.#locks.run(`upload:${uploadId}`, async () => {
+      const meta = this.upload(bucketName, key, uploadId);
+      const upload = this.#uploads.get(uploadId);
+      if (!upload) throw s3Errors.noSuchUpload(uploadId);
+      const { parts, etag } = plan(upload.parts);
+      const dir = join(this.#root, 'uploads', uploadId);
+      const temp = this.tempPath();
+      try {
+        const out = createWriteStream(temp, { flags: 'wx', highWaterMark: 8 * 1024 * 1024 });
+        for (const part of parts) {
+          await pipeline(createReadStream(join(dir, part.dataFile), { highWaterMark: 4 * 1024 * 1024 }), out, { end: false });
+        }
+        await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
+      const size = parts.reduce((sum, p) => sum + p.size, 0);
+      const object = await this.commitObject(bucketName, key, temp, { size, etag, headers: meta.headers, lastModified: now() });
+      this.#uploads.delete(uploadId);
+      await rm(dir, { recursive: true, force: true });
+      return object;
+    });
+  }
+
+  async abortUpload(bucketName: string, key: string, uploadId: string): Promise<void> {
+    await this.#locks.run(`upload:${uploadId}`, async () => {
+      this.upload(bucketName, key, uploadId);
+      this.#uploads.delete(uploadId);
+      await rm(join(this.#root, 'uploads', uploadId), { recursive: true, force: true });
+    });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * An embedded S3-compatible store on node:http (path-style addressing), for
+ * zero-configuration runs and for tests that need real S3 multipart behaviour.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { CorsRule } from './cors.js';
+import { DiskStore } from './disk-store.js';
+import { createRequestHandler } from './request-handler.js';
+
+export interface LocalS3Options {
+  /** Objects, uploads and bucket metadata live here; survives restart. */
+  dataDir: string;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0 (random). */
+  port?: number;
+  /** Default 'us-east-1'. */
+  region?: string;
+  /** Default 'local-access-key'. */
+  accessKeyId?: string;
+  /** Default 'local-secret-key'. */
+  secretAccessKey?: string;
+  /** Default 'uploads'; created at start if missing. */
+  bucket?: string;
+  /**
+   * CORS rule of the default bucket, applied at every start: AllowedOrigins these, methods
+   * GET PUT HEAD POST DELETE, AllowedHeaders *, ExposeHeaders ETag, MaxAgeSeconds 3000. Default ['*'].
+   */
+  corsOrigins?: string[];
+  /** Epoch milliseconds "now" for signature expiry and timestamps; tests inject one. Default Date.now. */
+  clock?: () => number;
+  /** Receives unexpected errors (answered as 500 InternalError). Default console.error. */
+  onInternalError?: (error: unknown) => void;
+}
+
+export interface LocalS3 {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  bucket: string;
+  close(): Promise<void>;
+}
+
+export function defaultBucketCors(origins: readonly string[]): CorsRule[] {
+  return [
+    {
+      allowedOrigins: [...origins],
+      allowedMethods: ['GET', 'PUT', 'HEAD', 'POST', 'DELETE'],
+      allowedHeaders: ['*'],
+      exposeHeaders: ['ETag'],
+      maxAgeSeconds: 3000,
+    },
+  ];
+}
+
+export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
+  const host = options.host ?? '127.0.0.1';
+  const region = options.region ?? 'us-east-1';
+  const accessKeyId = options.accessKeyId ?? 'local-access-key';
+  const secretAccessKey = options.secretAccessKey ?? 'local-secret-key';
+  const bucket = options.bucket ?? 'uploads';
+  const clock = options.clock ?? Date.now;
+  const now = (): Date => new Date(clock());
+  const store = await DiskStore.open(resolve(options.dataDir));
+  const cors = defaultBucketCors(options.corsOrigins ?? ['*']);
+  if (!(await store.createBucket(bucket, cors, now()))) await store.setCors(bucket, cors);
+
+  const handler = createRequestHandler({
+    store,
+    now,
+    region,
+    ownerId: 'local-s3-owner',
+    credentials: { accessKeyId, secretAccessKey, region },
+    onInternalError: options.onInternalError ?? ((error) => console.error('[local-s3] internal error', error)),
+  });
+  // requestTimeout 0: a 5 GiB part on a slow link must not be cut off by Node's 300 s default.
+  const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, handler);
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpointHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    endpoint: `http://${endpointHost}:${port}`,
+    region,
+    accessKeyId,
+    secretAccessKey,
+    bucket,
+    close: () =>
+      new Promise<void>((resolveClose, reject) => {
+        server.close((error) => (error ? reject(error) : resolveClose()));
+        server.closeAllConnections();
+      }),
+  };
+}

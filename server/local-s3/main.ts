@@ -1,0 +1,48 @@
+/** Runs the embedded S3 store standalone: `npm run s3:local`. */
+import { z } from 'zod';
+import { startLocalS3 } from './index.js';
+
+const Env = z.object({
+  LOCAL_S3_DIR: z.string().min(1).default('.data/s3'),
+  LOCAL_S3_PORT: z.coerce.number().int().min(0).max(65535).default(9000),
+  LOCAL_S3_HOST: z.string().min(1).default('127.0.0.1'),
+  LOCAL_S3_CORS_ORIGINS: z.string().default('http://localhost:3000'),
+});
+
+const parsed = Env.safeParse(process.env);
+if (!parsed.success) {
+  console.error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  process.exit(1);
+}
+const env = parsed.data;
+
+const s3 = await startLocalS3({
+  dataDir: env.LOCAL_S3_DIR,
+  port: env.LOCAL_S3_PORT,
+  host: env.LOCAL_S3_HOST,
+  corsOrigins: env.LOCAL_S3_CORS_ORIGINS.split(',').map((o) => o.trim()).filter((o) => o !== ''),
+});
+
+console.log(`local S3 listening
+  endpoint:   ${s3.endpoint}
+  region:     ${s3.region}
+  access key: ${s3.accessKeyId}
+  secret key: ${s3.secretAccessKey}
+  bucket:     ${s3.bucket}
+  data dir:   ${env.LOCAL_S3_DIR}`);
+
+let stopping = false;
+const stop = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`local S3: ${signal}, stopping`);
+  s3.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error('local S3: close failed', error);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

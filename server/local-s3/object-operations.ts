@@ -1,0 +1,109 @@
+/** PutObject, GetObject (with Range), HeadObject, DeleteObject. */
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { parseByteRange } from './byte-range.js';
+import { ingestBody } from './ingest-body.js';
+import type { Operation, S3Call, StoreContext } from './operation.js';
+import { sendEmpty } from './respond.js';
+import { S3Error, s3Errors } from './s3-error.js';
+import { storedHeadersFrom, storedHeadersToResponse } from './stored-headers.js';
+import type { ObjectMeta } from './store-model.js';
+
+export const MAX_SINGLE_PUT = 5 * 1024 ** 3;
+
+export const putObject: Operation = async ({ req, res, target, payload }, { store, now }) => {
+  if (req.headers['x-amz-copy-source'] !== undefined) throw s3Errors.notImplemented();
+  if (!store.bucket(target.bucket)) throw s3Errors.noSuchBucket(target.bucket);
+  const tempPath = store.tempPath();
+  const body = await ingestBody(req, { payload, tempPath, maxSize: MAX_SINGLE_PUT });
+  const etag = `"${body.md5Hex}"`;
+  await store.commitObject(target.bucket, target.key, tempPath, {
+    size: body.size,
+    etag,
+    headers: storedHeadersFrom(req),
+    lastModified: now(),
+  });
+  sendEmpty(res, 200, { ETag: etag });
+};
+
+function objectHeaders(meta: ObjectMeta): Record<string, string> {
+  return {
+    ...storedHeadersToResponse(meta.headers),
+    ETag: meta.etag,
+    'Last-Modified': new Date(meta.lastModified).toUTCString(),
+    'Accept-Ranges': 'bytes',
+  };
+}
+
+/** Opens the object's current data file; retries once if a concurrent overwrite replaced it. */
+async function openObject(call: S3Call, ctx: StoreContext): Promise<{ meta: ObjectMeta; file: FileHandle }> {
+  for (let attempt = 0; ; attempt++) {
+    const found = ctx.store.object(call.target.bucket, call.target.key);
+    if (!found) throw s3Errors.noSuchKey(call.target.key);
+    try {
+      return { meta: found.meta, file: await open(found.path, 'r') };
+    } catch (error) {
+      if (attempt > 0 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
+/** Conditional request headers S3 honours on GET/HEAD (304/412). */
+function checkPreconditions(call: S3Call, meta: ObjectMeta): number | undefined {
+  const ifMatch = call.req.headers['if-match'];
+  const ifNoneMatch = call.req.headers['if-none-match'];
+  const strip = (e: string): string => e.trim().replace(/^W\//, '').replace(/"/g, '');
+  const etag = strip(meta.etag);
+  if (ifMatch !== undefined && !ifMatch.split(',').some((e) => e.trim() === '*' || strip(e) === etag)) return 412;
+  if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((e) => e.trim() === '*' || strip(e) === etag)) return 304;
+  return undefined;
+}
+
+async function serveObject(call: S3Call, ctx: StoreContext, withBody: boolean): Promise<void> {
+  if (!ctx.store.bucket(call.target.bucket)) throw s3Errors.noSuchBucket(call.target.bucket);
+  const { meta, file } = await openObject(call, ctx);
+  try {
+    const condition = checkPreconditions(call, meta);
+    if (condition === 304) {
+      call.res.writeHead(304, { ETag: meta.etag, 'Last-Modified': new Date(meta.lastModified).toUTCString() });
+      call.res.end();
+      return;
+    }
+    if (condition === 412) {
+      throw new S3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+        extra: { Condition: 'If-Match' },
+      });
+    }
+    const range = parseByteRange(call.req.headers.range, meta.size);
+    const headers = objectHeaders(meta);
+    if (range) {
+      headers['Content-Range'] = `bytes ${range.start}-${range.end}/${meta.size}`;
+      headers['Content-Length'] = String(range.end - range.start + 1);
+    } else {
+      headers['Content-Length'] = String(meta.size);
+    }
+    call.res.writeHead(range ? 206 : 200, headers);
+    if (!withBody || meta.size === 0) {
+      call.res.end();
+      return;
+    }
+    const stream = file.createReadStream({
+      start: range?.start ?? 0,
+      end: range?.end ?? meta.size - 1,
+      highWaterMark: 1024 * 1024,
+      autoClose: false,
+    });
+    await pipeline(stream, call.res);
+  } finally {
+    await file.close();
+  }
+}
+
+export const getObject: Operation = (call, ctx) => serveObject(call, ctx, true);
+export const headObject: Operation = (call, ctx) => serveObject(call, ctx, false);
+
+export const deleteObject: Operation = async ({ res, target }, { store }) => {
+  await store.deleteObject(target.bucket, target.key);
+  sendEmpty(res, 204);
+};

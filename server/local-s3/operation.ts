@@ -1,0 +1,22 @@
+/** The shape every S3 operation handler has, and what it may use. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PayloadMode } from './authenticate.js';
+import type { DiskStore } from './disk-store.js';
+import type { RequestTarget } from './request-target.js';
+
+export interface StoreContext {
+  store: DiskStore;
+  now: () => Date;
+  region: string;
+  /** Canonical user id shown as Owner/Initiator in listings. */
+  ownerId: string;
+}
+
+export interface S3Call {
+  req: IncomingMessage;
+  res: ServerResponse;
+  target: RequestTarget;
+  payload: PayloadMode;
+}
+
+export type Operation = (call: S3Call, ctx: StoreContext) => Promise<void>;

@@ -1,0 +1,73 @@
+/**
+ * The node:http request listener: parse the target, answer CORS preflights,
+ * verify SigV4, dispatch, and turn every failure into an S3 error response.
+ * It never throws and never leaves a rejected promise behind.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authenticate } from './authenticate.js';
+import type { StoreCredentials } from './authenticate.js';
+import { answerPreflight, applyCorsHeaders } from './cors-handling.js';
+import type { StoreContext } from './operation.js';
+import { parseRequestTarget } from './request-target.js';
+import type { RequestTarget } from './request-target.js';
+import { sendError } from './respond.js';
+import { routeRequest } from './router.js';
+import { S3Error, s3Errors } from './s3-error.js';
+
+export interface HandlerConfig extends StoreContext {
+  credentials: StoreCredentials;
+  /** Called with unexpected (non-S3) errors, which are answered as 500 InternalError. */
+  onInternalError: (error: unknown) => void;
+}
+
+const MAX_KEY_BYTES = 1024;
+
+async function handle(req: IncomingMessage, res: ServerResponse, config: HandlerConfig, target: RequestTarget): Promise<void> {
+  const method = req.method ?? 'GET';
+  if (method === 'OPTIONS') {
+    answerPreflight(req, res, config.store, target.bucket);
+    return;
+  }
+  applyCorsHeaders(req, res, config.store, target.bucket);
+  const auth = authenticate({ method, target, rawHeaders: req.rawHeaders, headers: req.headers }, config.credentials, config.now().getTime());
+  if (Buffer.byteLength(target.key) > MAX_KEY_BYTES) throw s3Errors.keyTooLong(Buffer.byteLength(target.key));
+  const operation = routeRequest(method, target);
+  await operation({ req, res, target, payload: auth.payload }, config);
+}
+
+export function createRequestHandler(config: HandlerConfig): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    res.setHeader('x-amz-request-id', requestId);
+    res.setHeader('Server', 'LocalS3');
+    // Errors on the request stream are surfaced through pipeline(); this keeps stray ones from crashing the process.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    let resource = req.url ?? '/';
+    const run = async (): Promise<void> => {
+      const target = parseRequestTarget(req.url ?? '/');
+      resource = target.rawPath;
+      await handle(req, res, config, target);
+    };
+    run().catch((error: unknown) => {
+      let s3Error: S3Error;
+      if (error instanceof S3Error) {
+        s3Error = error;
+      } else {
+        config.onInternalError(error);
+        s3Error = s3Errors.internal(error);
+      }
+      try {
+        if (req.destroyed && !res.headersSent) {
+          res.destroy();
+          return;
+        }
+        sendError(req, res, s3Error, resource, requestId);
+      } catch (sendFailure) {
+        config.onInternalError(sendFailure);
+        res.destroy();
+      }
+    });
+  };
+}

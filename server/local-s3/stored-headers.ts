@@ -1,0 +1,37 @@
+/** The request headers S3 keeps with an object, and how they come back on GET/HEAD. */
+import type { IncomingMessage } from 'node:http';
+import type { StoredHeaders } from './store-model.js';
+
+const KEPT = ['cache-control', 'content-disposition', 'content-language', 'expires'];
+
+const DISPLAY_NAMES: Record<string, string> = {
+  'cache-control': 'Cache-Control',
+  'content-disposition': 'Content-Disposition',
+  'content-encoding': 'Content-Encoding',
+  'content-language': 'Content-Language',
+  expires: 'Expires',
+};
+
+export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
+
+export function storedHeadersFrom(req: IncomingMessage): StoredHeaders {
+  const extra: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value !== 'string') continue;
+    if (KEPT.includes(name) || name.startsWith('x-amz-meta-')) extra[name] = value;
+  }
+  // aws-chunked is transfer framing, not a property of the stored object.
+  const encoding = (req.headers['content-encoding'] ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '' && e !== 'aws-chunked')
+    .join(',');
+  if (encoding !== '') extra['content-encoding'] = encoding;
+  return { contentType: req.headers['content-type'] ?? DEFAULT_CONTENT_TYPE, extra };
+}
+
+export function storedHeadersToResponse(headers: StoredHeaders): Record<string, string> {
+  const out: Record<string, string> = { 'Content-Type': headers.contentType };
+  for (const [name, value] of Object.entries(headers.extra)) out[DISPLAY_NAMES[name] ?? name] = value;
+  return out;
+}

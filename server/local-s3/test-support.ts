@@ -1,0 +1,57 @@
+/** Shared setup for the local-s3 tests: a store on port 0 in a temp dir, and SDK clients for it. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { startLocalS3 } from './index.js';
+import type { LocalS3, LocalS3Options } from './index.js';
+
+export interface TestStore {
+  s3: LocalS3;
+  dataDir: string;
+  /** Client with checksums only when required (no aws-chunked). */
+  client: S3Client;
+  /** The SDK's defaults (aws-chunked for streams, CRC32 checksums). */
+  defaultClient: S3Client;
+  /** A settable clock in epoch ms. */
+  clock: { now: number };
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function clientFor(s3: LocalS3, extra: Partial<S3ClientConfig> = {}): S3Client {
+  return new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    ...extra,
+  });
+}
+
+export async function startTestStore(options: Partial<LocalS3Options> = {}): Promise<TestStore> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'local-s3-test-'));
+  const clock = { now: Date.now() };
+  const start = (): Promise<LocalS3> => startLocalS3({ dataDir, clock: () => clock.now, onInternalError: () => undefined, ...options });
+  let s3 = await start();
+  const store: TestStore = {
+    s3,
+    dataDir,
+    client: clientFor(s3, { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+    defaultClient: clientFor(s3),
+    clock,
+    async restart() {
+      await s3.close();
+      s3 = await startLocalS3({ dataDir, port: Number(new URL(s3.endpoint).port), clock: () => clock.now, ...options });
+      store.s3 = s3;
+    },
+    async stop() {
+      store.client.destroy();
+      store.defaultClient.destroy();
+      await s3.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return store;
+}
