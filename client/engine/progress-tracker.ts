@@ -4,9 +4,11 @@
  * Hot path (10,000 parts, many progress events a second): a change replaces
  * only that part's object, so unchanged parts keep their identity across
  * snapshots (the UI can memo per part), and the parts array is copied at most
- * once per emission. Byte progress is throttled to one emission per
- * `throttleMs`; part state changes are emitted at the end of the current
- * microtask turn (coalescing changes made together), and finish() emits at once.
+ * once per emission (a 10,000-part array copy is the main cost, so it must
+ * not happen per part). Emissions are throttled to one per `throttleMs`
+ * (leading and trailing edge, so any change is seen within `throttleMs`);
+ * a part going to 'retrying' or 'failed' is emitted at the end of the current
+ * microtask turn without waiting; finish() emits at once.
  */
 import { SpeedMeter } from './speed-meter.js';
 import type { Clock, PartProgress, PartState, UploadProgress } from './types.js';
@@ -73,7 +75,8 @@ export class ProgressTracker {
     const sent = sentBytes ?? (state === 'done' ? part.size : state === 'uploading' ? part.sentBytes : 0);
     if (state === part.state && sent === part.sentBytes) return;
     this.#replace(part, sent, state);
-    this.#scheduleSoon();
+    if (state === 'retrying' || state === 'failed') this.#scheduleSoon();
+    else this.#scheduleThrottled();
   }
 
   /** When the upload stops: parts in signing, uploading or retrying go back to queued, their bytes subtracted. */

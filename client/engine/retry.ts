@@ -43,7 +43,10 @@ export async function retryApiCall<T>(call: () => Promise<T>, options: ApiRetryO
   const { clock, delays, random, signal, network } = options;
   for (let retry = 0; ; ) {
     try {
-      return await call();
+      const value = await call();
+      // An answer that arrives after the abort must not carry the upload on.
+      signal?.throwIfAborted();
+      return value;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (!isRetryableApiError(error)) throw error;

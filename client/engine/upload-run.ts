@@ -141,6 +141,7 @@ export class UploadRun implements PartSource {
   }
 
   #sendParts(): Promise<void> {
+    this.#stop.signal.throwIfAborted();
     if (this.#remaining === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.#partsSettled = { resolve, reject };
@@ -172,7 +173,7 @@ export class UploadRun implements PartSource {
 
   /** Attempts until stored; rejects with the error that ends the upload. */
   async #storePart(partNumber: number): Promise<string> {
-    const { transport, network, clock, retryDelays, random } = this.#deps;
+    const { network, clock, retryDelays, random } = this.#deps;
     const signal = this.#stop.signal;
     const signer = this.#signer;
     const progress = this.#progress;

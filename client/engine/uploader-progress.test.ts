@@ -11,6 +11,7 @@ describe('progress', () => {
     const done = track(uploader.upload(fakeFile('p.bin', 25), { onProgress: (p) => events.push(p) }));
     const [one, two] = await transport.takeAll();
     const last = () => events.at(-1);
+    await clock.advance(50);
     expect(last()?.totalBytes).toBe(25);
     expect(last()?.parts.map((p) => [p.partNumber, p.size, p.state])).toEqual([
       [1, 10, 'uploading'],
@@ -20,6 +21,7 @@ describe('progress', () => {
     one?.progress(6);
     two?.progress(3);
     await clock.advance(50);
+    expect(last()?.parts[0]?.sentBytes).toBe(6);
     expect(last()?.transferredBytes).toBe(9);
     two?.fail();
     await flush();
@@ -39,7 +41,7 @@ describe('progress', () => {
     const events: UploadProgress[] = [];
     track(uploader.upload(fakeFile('s.bin', 40), { onProgress: (p) => events.push(p) }));
     const [one] = await transport.takeAll();
-    await clock.advance(50);
+    await clock.advance(100);
     const before = events.length;
     const previous = events.at(-1);
     for (let sent = 1; sent <= 9; sent += 1) one?.progress(sent);

@@ -25,6 +25,22 @@ describe('scheduling', () => {
     expect(api.callsOf('complete')).toHaveLength(2);
   });
 
+  it('complete does not wait for a part slot held by another file', async () => {
+    const { uploader, transport, api } = createHarness({ concurrency: 1 });
+    const a = track(uploader.upload(fakeFile('a.bin', 10)));
+    const b = track(uploader.upload(fakeFile('b.bin', 20)));
+    (await transport.nextRequest()).respond();
+    const bFirst = await transport.nextRequest();
+    expect(bFirst.file).toBe('b.bin');
+    // b.bin holds the only slot, yet a.bin completes.
+    expect(api.callsOf('complete').map((c) => c.uploadId)).toEqual(['upload-1']);
+    expect(a.state).toBe('resolved');
+    bFirst.respond();
+    (await transport.nextRequest()).respond();
+    await flush();
+    expect(b.state).toBe('resolved');
+  });
+
   it('slices each part lazily with its own byte range', async () => {
     const { uploader, transport } = createHarness({ concurrency: 1 });
     const bytes = new Uint8Array(25).map((_, i) => i);

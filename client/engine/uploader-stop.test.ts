@@ -86,6 +86,26 @@ describe('cancel, pause and resume', () => {
     expect(api.callsOf('complete')[0]?.parts.map((p) => p.etag)).toEqual(['"e1"', '"e2"', '"e3"', '"e4"']);
   });
 
+  it('cancel while the upload is being created rejects with the reason (no hang, nothing sent)', async () => {
+    const { uploader, transport, api } = createHarness();
+    const controller = new AbortController();
+    const done = track(uploader.upload(fakeFile('early.bin', 30), { signal: controller.signal }));
+    const reason = new CancelError();
+    controller.abort(reason); // the fake API answers create anyway
+    await flush();
+    expect(done.error).toBe(reason);
+    expect(api.callsOf('create')).toHaveLength(1);
+    expect(api.callsOf('sign')).toHaveLength(0);
+    expect(transport.requests).toHaveLength(0);
+  });
+
+  it('rejects at once when the signal is already aborted', async () => {
+    const { uploader, api } = createHarness();
+    const reason = new PauseError();
+    await expect(uploader.upload(fakeFile('a.bin', 10), { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(api.calls).toHaveLength(0);
+  });
+
   it('refuses to resume with a file of another size', async () => {
     const { uploader, api } = createHarness();
     const session = await api.create({ fileName: 'x.bin', size: 30 });
