@@ -59,7 +59,8 @@ export function createRequestHandler(config: HandlerConfig): (req: IncomingMessa
         s3Error = s3Errors.internal(error);
       }
       try {
-        if (req.destroyed && !res.headersSent) {
+        // The client is gone (e.g. the connection was cut mid-body): nobody to answer.
+        if (req.socket.destroyed) {
           res.destroy();
           return;
         }
