@@ -13,6 +13,7 @@ import type { TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PayloadMode } from './authenticate.js';
 import { AwsChunkedDecoder } from './aws-chunked-decoder.js';
+import { requestBody } from './request-body.js';
 import { S3Error, s3Errors } from './s3-error.js';
 import { verifyTrailingChecksum, ChecksumMeter } from './checksum.js';
 
@@ -91,8 +92,8 @@ export async function ingestBody(req: IncomingMessage, options: IngestOptions): 
   const file = createWriteStream(options.tempPath, { flags: 'wx', highWaterMark: WRITE_BUFFER });
   try {
     try {
-      if (decoder) await pipeline(req, decoder, meter, file);
-      else await pipeline(req, meter, file);
+      if (decoder) await pipeline(requestBody(req), decoder, meter, file);
+      else await pipeline(requestBody(req), meter, file);
     } catch (error) {
       if (error instanceof S3Error) throw error;
       throw s3Errors.incompleteBody();

@@ -5,6 +5,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PayloadMode } from './authenticate.js';
 import { AwsChunkedDecoder } from './aws-chunked-decoder.js';
+import { requestBody } from './request-body.js';
 import { S3Error, s3Errors } from './s3-error.js';
 
 export async function readSmallBody(req: IncomingMessage, payload: PayloadMode, limit: number): Promise<Buffer> {
@@ -22,7 +23,7 @@ export async function readSmallBody(req: IncomingMessage, payload: PayloadMode, 
     },
   });
   const chunked = payload.kind === 'chunked-signed' || payload.kind === 'chunked-unsigned-trailer';
-  const source: Readable = req;
+  const source: Readable = requestBody(req);
   try {
     if (chunked) {
       await pipeline(source, new AwsChunkedDecoder({ chain: payload.kind === 'chunked-signed' ? payload.chain : undefined }), sink);
