@@ -1,12 +1,15 @@
 /**
  * One tiny cell per part. A 10,000-part file re-renders every frame while it
- * uploads, so each cell is memoized on its PartProgress object (the engine
- * reuses unchanged ones) and paints its fill with a CSS variable: only the
- * handful of cells whose part moved are touched, and nothing reads layout.
+ * uploads, so cells are grouped in tiles of 100: a tile re-renders only when
+ * one of its PartProgress objects changed (the engine reuses unchanged ones),
+ * each cell is memoized on its own object, and each tile is its own paint
+ * layer, so the browser repaints the one or two tiles in flight instead of
+ * 10,000 cells. Fills are a CSS variable; nothing reads layout.
  */
 import { memo, useMemo, type CSSProperties } from 'react';
 import type { PartProgress, PartState } from '../../engine/types.js';
 import { formatBytes } from './format.js';
+import { sameTileParts } from './part-tiles.js';
 
 const STATE_LABELS: Record<PartState, string> = {
   queued: 'Queued',
@@ -16,6 +19,7 @@ const STATE_LABELS: Record<PartState, string> = {
   done: 'Stored',
   failed: 'Failed',
 };
+const TILE = 100;
 const STATE_ORDER: readonly PartState[] = ['done', 'uploading', 'signing', 'retrying', 'queued', 'failed'];
 
 interface PartMapProps {
@@ -30,8 +34,8 @@ export const PartMap = memo(function PartMap({ fileName, parts }: PartMapProps) 
   return (
     <div className="part-map">
       <div className="part-map-grid" data-density={density} role="group" aria-label={`Parts of ${fileName}`}>
-        {parts.map((part) => (
-          <PartCell key={part.partNumber} part={part} partCount={partCount} />
+        {Array.from({ length: Math.ceil(partCount / TILE) }, (_, tile) => (
+          <PartTile key={tile} parts={parts} start={tile * TILE} partCount={partCount} />
         ))}
       </div>
       <ul className="part-map-legend" aria-label="Part states">
@@ -45,6 +49,26 @@ export const PartMap = memo(function PartMap({ fileName, parts }: PartMapProps) 
     </div>
   );
 });
+
+interface PartTileProps {
+  parts: readonly PartProgress[];
+  start: number;
+  partCount: number;
+}
+
+const PartTile = memo(
+  function PartTile({ parts, start, partCount }: PartTileProps) {
+    return (
+      <div className="part-tile">
+        {parts.slice(start, start + TILE).map((part) => (
+          <PartCell key={part.partNumber} part={part} partCount={partCount} />
+        ))}
+      </div>
+    );
+  },
+  (before, after) =>
+    before.start === after.start && before.partCount === after.partCount && sameTileParts(before.parts, after.parts, after.start, TILE),
+);
 
 const PartCell = memo(function PartCell({ part, partCount }: { part: PartProgress; partCount: number }) {
   const fill = part.size > 0 ? part.sentBytes / part.size : part.state === 'done' ? 1 : 0;

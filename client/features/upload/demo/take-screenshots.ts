@@ -62,6 +62,7 @@ try {
       document.querySelector('[aria-label="Drop files here"]')?.dispatchEvent(new DragEvent('dragenter', { bubbles: true, dataTransfer: data }));
     });
   });
+  await shot('live-1000', '?demo=live&parts=1000&speed=400', desktop, (page) => page.waitForTimeout(1500));
   await shot('live-10000', '?demo=live&parts=10000&speed=4000', desktop, (page) => page.waitForTimeout(1500));
   await shot('focus', '?demo=empty', desktop, (page) => page.keyboard.press('Tab'));
 } finally {
