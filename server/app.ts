@@ -51,6 +51,11 @@ function securityHeaders(publicOrigin: string, storageOrigin: string) {
   });
 }
 
+/** A token sent in a query (refused anyway) must not reach the logs. */
+export function redactTokenParams(url: string): string {
+  return url.replace(/([?&][^=&]*token[^=&]*=)[^&]*/gi, '$1[redacted]');
+}
+
 function requestTimer(metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     const stop = metrics.requestDuration.startTimer();
@@ -77,6 +82,11 @@ export function createApp(deps: AppDeps): Express {
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       quietReqLogger: true,
+      // One compact line per request; the upload token is a credential and never logged.
+      serializers: {
+        req: (req: { id?: unknown; method?: unknown; url?: unknown }) => ({ id: req.id, method: req.method, url: redactTokenParams(String(req.url)) }),
+        res: (res: { statusCode?: unknown }) => ({ statusCode: res.statusCode }),
+      },
     }),
   );
   app.use(requestTimer(metrics));

@@ -15,7 +15,7 @@ function problemsOf(env: Record<string, string>): string[] {
 
 describe('loadConfig', () => {
   it('applies documented defaults and generates a secret for the embedded store', () => {
-    const config = loadConfig({}, () => 'generated-secret');
+    const config = loadConfig({}, { makeSecret: () => 'generated-secret' });
     expect(config).toMatchObject({
       port: 3000,
       host: '127.0.0.1',
@@ -71,6 +71,7 @@ describe('loadConfig', () => {
 
   it('requires TOKEN_SECRET when S3_ENDPOINT is set', () => {
     expect(problemsOf({ S3_ENDPOINT: 'http://127.0.0.1:9000' })).toEqual([expect.stringMatching(/^TOKEN_SECRET: required when S3_ENDPOINT/)]);
+    expect(loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000' }, { requireTokenSecret: false }).s3.endpoint).toBe('http://127.0.0.1:9000');
   });
 
   it('lists every problem at once, each naming its variable', () => {
@@ -99,5 +100,22 @@ describe('loadConfig', () => {
     const problems = problemsOf({ PUBLIC_ORIGIN: 'http://localhost:3000/app' });
     expect(problems).toEqual([expect.stringMatching(/^PUBLIC_ORIGIN: must be an origin/)]);
     expect(problemsOf({ S3_ACCESS_KEY_ID: 'AKIA' })).toEqual([expect.stringMatching(/set both or neither/)]);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable and parses to the defaults', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../.env.example', import.meta.url), 'utf8');
+    const env = Object.fromEntries([...text.matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        'PORT', 'HOST', 'PUBLIC_ORIGIN', 'S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE',
+        'KEY_PREFIX', 'PART_SIZE', 'MAX_FILE_SIZE', 'ALLOWED_CONTENT_TYPES', 'CONCURRENCY', 'TOKEN_SECRET', 'UPLOAD_TTL', 'PRESIGN_TTL',
+        'DOWNLOAD_TTL', 'JANITOR_INTERVAL', 'RATE_LIMIT', 'LOG_LEVEL', 'LOCAL_S3_DIR',
+      ].sort(),
+    );
+    const makeSecret = () => 'x';
+    expect(loadConfig(env, { makeSecret })).toEqual(loadConfig({}, { makeSecret }));
   });
 });

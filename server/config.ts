@@ -147,7 +147,15 @@ const EnvSchema = z.object({
 });
 
 /** Parses the environment; throws ConfigError listing every problem. Empty values count as unset. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>, makeSecret = () => randomBytes(32).toString('base64url')): Config {
+export interface LoadConfigOptions {
+  /** Makes the per-process secret used when TOKEN_SECRET is unset with the embedded store. */
+  makeSecret?: () => string;
+  /** False for tools that never sign tokens (the janitor). Default true. */
+  requireTokenSecret?: boolean;
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, options: LoadConfigOptions = {}): Config {
+  const makeSecret = options.makeSecret ?? (() => randomBytes(32).toString('base64url'));
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const parsed = EnvSchema.safeParse(present);
   const problems: string[] = parsed.success
@@ -155,7 +163,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ma
     : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
   if (parsed.success) {
     const e = parsed.data;
-    if (e.S3_ENDPOINT !== undefined && e.TOKEN_SECRET === undefined) {
+    if (e.S3_ENDPOINT !== undefined && e.TOKEN_SECRET === undefined && options.requireTokenSecret !== false) {
       problems.push('TOKEN_SECRET: required when S3_ENDPOINT is set, so every replica verifies the same tokens (e.g. `openssl rand -base64 48`)');
     }
     if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {

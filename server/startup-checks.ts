@@ -41,7 +41,8 @@ export async function runStartupChecks(options: { s3: S3Client; bucket: string; 
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch (error) {
     const status = s3HttpStatus(error);
-    const reason = status === 404 ? 'does not exist' : status === 403 ? 'is not accessible with these credentials' : `is unreachable (${s3ErrorName(error) ?? String(error)})`;
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const reason = status === 404 ? 'does not exist' : status === 403 ? 'is not accessible with these credentials' : `could not be reached (${detail})`;
     return {
       ok: false,
       problem: `bucket "${bucket}" at ${endpoint} ${reason}: check S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY, and create the bucket if needed`,

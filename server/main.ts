@@ -1,0 +1,130 @@
+/**
+ * Starts the server: config, the embedded store when S3_ENDPOINT is unset,
+ * startup checks, the janitor timer, then listens. Graceful shutdown on
+ * SIGINT/SIGTERM.
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { createApp } from './app.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig } from './config.js';
+import type { Config } from './config.js';
+import { runJanitorPass, startJanitor } from './janitor.js';
+import { startLocalS3 } from './local-s3/index.js';
+import type { LocalS3 } from './local-s3/index.js';
+import { createMetrics } from './metrics.js';
+import { createS3Client } from './s3/client.js';
+import { S3UploadStore } from './s3/s3-upload-store.js';
+import { runStartupChecks } from './startup-checks.js';
+
+const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function loadConfigOrExit(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = pino({ level: config.logLevel });
+
+  let local: LocalS3 | undefined;
+  if (config.s3.endpoint === undefined) {
+    local = await startLocalS3({ dataDir: config.localS3Dir, corsOrigins: [config.publicOrigin], bucket: config.s3.bucket, region: config.s3.region });
+    logger.info({ endpoint: local.endpoint, dataDir: config.localS3Dir }, 'S3_ENDPOINT unset: started the embedded S3 store');
+  }
+  if (config.tokenSecretGenerated) {
+    logger.warn('TOKEN_SECRET unset: using a random secret for this process; upload tokens stop working on restart and on other replicas');
+  }
+  const connection = local
+    ? { endpoint: local.endpoint, region: local.region, accessKeyId: local.accessKeyId, secretAccessKey: local.secretAccessKey, bucket: local.bucket, forcePathStyle: true }
+    : { ...config.s3, endpoint: config.s3.endpoint };
+  const s3 = createS3Client({
+    region: connection.region,
+    forcePathStyle: connection.forcePathStyle,
+    ...(connection.endpoint !== undefined && { endpoint: connection.endpoint }),
+    ...(connection.accessKeyId !== undefined && connection.secretAccessKey !== undefined && {
+      accessKeyId: connection.accessKeyId,
+      secretAccessKey: connection.secretAccessKey,
+    }),
+  });
+  const endpoint = connection.endpoint ?? `https://s3.${connection.region}.amazonaws.com`;
+
+  const check = await runStartupChecks({ s3, bucket: connection.bucket, endpoint, publicOrigin: config.publicOrigin });
+  if (!check.ok) {
+    console.error(`startup check failed: ${check.problem}`);
+    s3.destroy();
+    await local?.close();
+    process.exit(1);
+  }
+  for (const warning of check.warnings) logger.warn(warning);
+
+  const metrics = createMetrics({ collectDefaults: true });
+  const staticDir = existsSync(CLIENT_DIR) ? CLIENT_DIR : undefined;
+  if (staticDir === undefined) logger.warn(`no built client at ${CLIENT_DIR}; run \`npm run build\` to serve the UI`);
+  const app = createApp({
+    config,
+    store: new S3UploadStore({ client: s3, bucket: connection.bucket }),
+    clock: systemClock,
+    logger,
+    metrics,
+    storageOrigin: new URL(endpoint).origin,
+    ...(staticDir !== undefined && { staticDir }),
+  });
+
+  const janitorPass = async () => {
+    try {
+      const result = await runJanitorPass({
+        s3,
+        bucket: connection.bucket,
+        prefix: config.keyPrefix,
+        ttlMs: config.uploadTtlMs,
+        now: Date.now(),
+        onAbort: () => metrics.janitorAborts.inc(),
+      });
+      logger.info({ scanned: result.scanned, aborted: result.aborted, failed: result.failed }, 'janitor pass');
+    } catch (error) {
+      logger.warn({ err: error }, 'janitor pass failed; the next one retries');
+    }
+  };
+  const stopJanitor = config.janitorIntervalMs > 0 ? startJanitor({ intervalMs: config.janitorIntervalMs, pass: janitorPass }) : () => {};
+  if (config.janitorIntervalMs > 0) void janitorPass();
+
+  const server: Server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  logger.info({ url: `http://${config.host}:${port}`, publicOrigin: config.publicOrigin }, 'listening');
+
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    stopJanitor();
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async () => {
+      s3.destroy();
+      await local?.close();
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('server failed to start:', error);
+  process.exit(1);
+});
