@@ -10,6 +10,12 @@ export interface ApiIssue {
   message: string;
 }
 
+/** Shortens long number lists in messages: "1, 2, 3, … (500 in all)". */
+export function listNumbers(numbers: readonly number[], max = 20): string {
+  if (numbers.length <= max) return numbers.join(', ');
+  return `${numbers.slice(0, max).join(', ')}, … (${numbers.length} in all)`;
+}
+
 export class ApiError extends Error {
   override name = 'ApiError';
   readonly status: number;
@@ -62,7 +68,7 @@ export class ContentTypeNotAllowedError extends ApiError {
 export class PartOutOfRangeError extends ApiError {
   override name = 'PartOutOfRangeError';
   constructor(partNumbers: readonly number[], partCount: number) {
-    super(400, 'part_out_of_range', `part numbers ${partNumbers.join(', ')} are beyond this upload's ${partCount} part(s)`);
+    super(400, 'part_out_of_range', `part numbers ${listNumbers(partNumbers)} are beyond this upload's ${partCount} part(s)`);
   }
 }
 

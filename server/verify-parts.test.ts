@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planParts } from '../shared/part-plan.js';
-import { MissingPartsError, PartOutOfRangeError, SizeMismatchError } from './errors.js';
-import { listNumbers, orderDeclaredParts, sameEtag, verifyStoredParts } from './verify-parts.js';
+import { MissingPartsError, PartOutOfRangeError, SizeMismatchError, listNumbers } from './errors.js';
+import { orderDeclaredParts, sameEtag, verifyStoredParts } from './verify-parts.js';
 
 const MiB = 1024 * 1024;
 const plan = planParts(10 * MiB + 7, 5 * MiB); // 3 parts: 5 MiB, 5 MiB, 7 bytes

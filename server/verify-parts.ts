@@ -5,7 +5,7 @@
 import type { StoredPart } from '../shared/api.js';
 import type { PartPlan } from '../shared/part-plan.js';
 import { partLength } from '../shared/part-plan.js';
-import { MissingPartsError, PartOutOfRangeError, SizeMismatchError } from './errors.js';
+import { MissingPartsError, PartOutOfRangeError, SizeMismatchError, listNumbers } from './errors.js';
 
 export interface DeclaredPart {
   partNumber: number;
@@ -16,12 +16,6 @@ export interface DeclaredPart {
 export function sameEtag(a: string, b: string): boolean {
   const bare = (etag: string) => etag.trim().replace(/^W\//, '').replace(/^"|"$/g, '').toLowerCase();
   return bare(a) === bare(b);
-}
-
-/** Shortens long number lists in messages: "1, 2, 3, … (500 in all)". */
-export function listNumbers(numbers: readonly number[], max = 20): string {
-  if (numbers.length <= max) return numbers.join(', ');
-  return `${numbers.slice(0, max).join(', ')}, … (${numbers.length} in all)`;
 }
 
 export function partsBeyondPlan(partNumbers: readonly number[], plan: PartPlan): number[] {
