@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { CorsRule } from './cors.js';
+import { answerClientError } from './client-error.js';
 import { DiskStore } from './disk-store.js';
 import { createRequestHandler } from './request-handler.js';
 
@@ -78,10 +79,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   });
   // requestTimeout 0: a 5 GiB part on a slow link must not be cut off by Node's 300 s default.
   const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, handler);
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

@@ -68,6 +68,21 @@ function signPart(Key: string, UploadId: string, PartNumber: number, ContentLeng
   });
 }
 
+/** Writes a PUT by hand (optionally half-closing) and returns everything the server answered before closing. */
+function rawExchange(url: URL, lengthHeader: string, body: Buffer, halfClose = true): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let reply = '';
+    const socket = connect(Number(url.port), url.hostname, () => {
+      socket.write(`PUT ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n${lengthHeader}\r\n\r\n`);
+      if (halfClose) socket.end(body);
+      else socket.write(body);
+    });
+    socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+    socket.on('close', () => resolve(reply));
+    socket.on('error', reject);
+  });
+}
+
 describe('multipart happy path', () => {
   it('assembles parts into one object with the md5-of-md5s-N ETag and the stored content type', async () => {
     const Key = 'videos/big file ü.bin';
@@ -293,6 +308,28 @@ describe('concurrency and failures', () => {
     expect(await readdir(join(t.dataDir, 'tmp'))).toEqual([]);
     const { Parts = [] } = await t.client.send(new ListPartsCommand({ Bucket, Key, UploadId }));
     expect(Parts).toEqual([]);
+  });
+
+  it('IncompleteBody when the client sends fewer bytes than Content-Length and ends; nothing is stored', async () => {
+    const Key = 'short';
+    const UploadId = await createUpload(Key);
+    const url = new URL(await signPart(Key, UploadId, 1, 1000));
+    const reply = await rawExchange(url, 'Content-Length: 1000', Buffer.alloc(400, 1));
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply).toContain('<Code>IncompleteBody</Code>');
+    const { Parts = [] } = await t.client.send(new ListPartsCommand({ Bucket, Key, UploadId }));
+    expect(Parts).toEqual([]);
+  });
+
+  it('stores only Content-Length bytes when the client sends more', async () => {
+    const Key = 'long';
+    const UploadId = await createUpload(Key);
+    const url = new URL(await getSignedUrl(t.client, new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1 }), { expiresIn: 60 }));
+    const sent = bytes(15, 4);
+    const reply = await rawExchange(url, 'Content-Length: 10', sent, false);
+    expect(reply).toMatch(/^HTTP\/1\.1 200 /);
+    const { Parts = [] } = await t.client.send(new ListPartsCommand({ Bucket, Key, UploadId }));
+    expect(Parts.map((p) => [p.Size, p.ETag])).toEqual([[10, `"${md5(sent.subarray(0, 10))}"`]]);
   });
 
   it('stores exactly Content-Length bytes from a presigned PUT and refuses a different length', async () => {

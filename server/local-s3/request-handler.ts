@@ -60,7 +60,7 @@ export function createRequestHandler(config: HandlerConfig): (req: IncomingMessa
       }
       try {
         // The client is gone (e.g. the connection was cut mid-body): nobody to answer.
-        if (req.socket.destroyed) {
+        if (req.socket.destroyed || req.socket.writableEnded) {
           res.destroy();
           return;
         }
