@@ -5,6 +5,8 @@
 import { useRef, type ChangeEvent } from 'react';
 import { formatBytes } from './format.js';
 
+export const CHOOSE_FILES_ID = 'choose-files';
+
 interface DropZoneProps {
   onFiles(files: File[]): void;
   maxFileSize: number;
@@ -34,7 +36,7 @@ export function DropZone({ onFiles, maxFileSize, allowedContentTypes, compact }:
           {types}up to {formatBytes(maxFileSize)} each · several at once
         </p>
       </div>
-      <button type="button" className="button button-primary" onClick={() => input.current?.click()}>
+      <button id={CHOOSE_FILES_ID} type="button" className="button button-primary" onClick={() => input.current?.click()}>
         Choose files
       </button>
       <input ref={input} type="file" multiple hidden onChange={onChange} />

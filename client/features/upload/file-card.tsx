@@ -16,6 +16,11 @@ const STATUS_LABELS: Record<UploadStatus, string> = {
   cancelled: 'Cancelled',
 };
 
+/** DOM id of a card, so focus can be moved to it. */
+export function cardElementId(entryId: string): string {
+  return `${entryId}-card`;
+}
+
 export interface FileCardActions {
   pause(entry: UploadEntry): void;
   resume(entry: UploadEntry): void;
@@ -34,7 +39,7 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
   const showStats = status !== 'done' && (progress !== null || status === 'preparing');
 
   return (
-    <article className="file-card" data-status={status} aria-labelledby={headingId}>
+    <article id={cardElementId(entry.id)} className="file-card" data-status={status} aria-labelledby={headingId} tabIndex={-1}>
       <header className="file-card-header">
         <div className="file-card-title">
           <h2 id={headingId} className="file-name" title={file.name}>

@@ -1,13 +1,13 @@
 /**
  * The upload screen: drop anywhere or choose files, then one card per file.
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { Uploader } from '../../engine/uploader.js';
 import type { UploadSession } from '../../engine/types.js';
-import { DropOverlay, DropZone } from './drop-zone.js';
-import { FileCard, type FileCardActions } from './file-card.js';
+import { CHOOSE_FILES_ID, DropOverlay, DropZone } from './drop-zone.js';
+import { cardElementId, FileCard, type FileCardActions } from './file-card.js';
 import type { FileLimits } from './file-check.js';
-import { isActive } from './upload-reducer.js';
+import { isActive, type UploadEntry } from './upload-reducer.js';
 import { useUploads } from './use-uploads.js';
 import { useWindowFileDrop } from './use-window-file-drop.js';
 import './upload.css';
@@ -27,7 +27,26 @@ export function UploadPage({ uploader, limits, discardSession, initialFiles }: U
     ...(discardSession ? { discardSession } : {}),
   });
   const dragging = useWindowFileDrop(addFiles);
-  const actions = useMemo<FileCardActions>(() => ({ pause, resume, cancel, retry, remove }), [pause, resume, cancel, retry, remove]);
+  // Removing the focused card must not drop keyboard focus to the page's end: move it to a neighbour, or to Choose files.
+  const refocus = useRef<string | null>(null);
+  const removeAndRefocus = useCallback(
+    (entry: UploadEntry) => {
+      const index = entries.findIndex((candidate) => candidate.id === entry.id);
+      refocus.current = (entries[index + 1] ?? entries[index - 1])?.id ?? CHOOSE_FILES_ID;
+      remove(entry);
+    },
+    [entries, remove],
+  );
+  useEffect(() => {
+    if (refocus.current === null) return;
+    const target = refocus.current === CHOOSE_FILES_ID ? CHOOSE_FILES_ID : cardElementId(refocus.current);
+    refocus.current = null;
+    document.getElementById(target)?.focus();
+  }, [entries]);
+  const actions = useMemo<FileCardActions>(
+    () => ({ pause, resume, cancel, retry, remove: removeAndRefocus }),
+    [pause, resume, cancel, retry, removeAndRefocus],
+  );
 
   // Once, even under StrictMode's double effects.
   const seeded = useRef(false);
