@@ -6,7 +6,9 @@
  *   describe.each(backends)('$name', (backend) => { ... });
  *
  * 'local' (the embedded store) always; 'rgw' when `scripts/rgw.sh up` has run.
- * With REQUIRE_RGW=1 (CI) a missing or silent RGW is an error, not a skip.
+ * With REQUIRE_RGW=1 (CI) a missing connection file is an error, not a skip.
+ * A connection file whose RGW does not answer is always an error: run
+ * `scripts/rgw.sh up` (or `down` to clear a stale one).
  */
 import { startLocalBackend } from './local-backend.js';
 import { RgwUnavailableError, readRgwConnection, startRgwBackend } from './rgw-backend.js';
