@@ -49,7 +49,7 @@ async function uploadParts(app: TestApp, upload: CreateUploadResponse, data: Buf
   const etags: { partNumber: number; etag: string }[] = [];
   for (const part of signed.parts) {
     const start = (part.partNumber - 1) * upload.partSize;
-    const body = data.subarray(start, start + part.size);
+    const body = Uint8Array.from(data.subarray(start, start + part.size));
     const put = await fetch(part.url, { method: 'PUT', body });
     expect(put.status, await put.clone().text()).toBe(200);
     etags.push({ partNumber: part.partNumber, etag: put.headers.get('etag') ?? '' });
@@ -79,6 +79,7 @@ describe.skipIf(backends.length === 0).each(backends)('$name', (backend) => {
     const csp = config.headers.get('content-security-policy') ?? '';
     expect(csp).toContain(`connect-src 'self' ${new URL(backend.endpoint).origin}`);
     expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(config.headers.get('cache-control')).toBe('no-store');
     expect((await api(app, 'GET', '/health')).json).toEqual({ status: 'ok' });
   });
 

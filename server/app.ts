@@ -118,6 +118,11 @@ export function createApp(deps: AppDeps): Express {
       }),
     );
   }
+  // Responses carry upload tokens and presigned URLs: never cache them.
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: true, type: 'application/json' }));
   api
     .route('/config')

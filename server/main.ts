@@ -19,6 +19,13 @@ import { createS3Client } from './s3/client.js';
 import { S3UploadStore } from './s3/s3-upload-store.js';
 import { runStartupChecks } from './startup-checks.js';
 
+/** Where browsers PUT parts: the endpoint, or the bucket's subdomain with virtual-hosted addressing. */
+function storageOriginOf(endpoint: string, bucket: string, forcePathStyle: boolean): string {
+  const url = new URL(endpoint);
+  if (!forcePathStyle) url.hostname = `${bucket}.${url.hostname}`;
+  return url.origin;
+}
+
 const CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -76,7 +83,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     logger,
     metrics,
-    storageOrigin: new URL(endpoint).origin,
+    storageOrigin: storageOriginOf(endpoint, connection.bucket, connection.forcePathStyle),
     ...(staticDir !== undefined && { staticDir }),
   });
 
