@@ -31,6 +31,9 @@ console.log(`local S3 listening
   bucket:     ${s3.bucket}
   data dir:   ${env.LOCAL_S3_DIR}`);
 
+// A closed stdout (the parent went away) must not crash the store.
+process.stdout.on('error', () => undefined);
+
 let stopping = false;
 const stop = (signal: string): void => {
   if (stopping) return;

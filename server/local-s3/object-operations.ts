@@ -27,13 +27,28 @@ export const putObject: Operation = async ({ req, res, target, payload }, { stor
   sendEmpty(res, 200, { ETag: etag });
 };
 
-function objectHeaders(meta: ObjectMeta): Record<string, string> {
-  return {
+/** GetObject's response-* query parameters override the stored headers (used by presigned download links). */
+const RESPONSE_OVERRIDES: Record<string, string> = {
+  'response-content-type': 'Content-Type',
+  'response-content-language': 'Content-Language',
+  'response-expires': 'Expires',
+  'response-cache-control': 'Cache-Control',
+  'response-content-disposition': 'Content-Disposition',
+  'response-content-encoding': 'Content-Encoding',
+};
+
+function objectHeaders(meta: ObjectMeta, query: S3Call['target']['query']): Record<string, string> {
+  const headers: Record<string, string> = {
     ...storedHeadersToResponse(meta.headers),
     ETag: meta.etag,
     'Last-Modified': new Date(meta.lastModified).toUTCString(),
     'Accept-Ranges': 'bytes',
   };
+  for (const [name, value] of query) {
+    const header = RESPONSE_OVERRIDES[name];
+    if (header !== undefined) headers[header] = value;
+  }
+  return headers;
 }
 
 /** Opens the object's current data file; retries once if a concurrent overwrite replaced it. */
@@ -76,7 +91,7 @@ async function serveObject(call: S3Call, ctx: StoreContext, withBody: boolean): 
       });
     }
     const range = parseByteRange(call.req.headers.range, meta.size);
-    const headers = objectHeaders(meta);
+    const headers = objectHeaders(meta, call.target.query);
     if (range) {
       headers['Content-Range'] = `bytes ${range.start}-${range.end}/${meta.size}`;
       headers['Content-Length'] = String(range.end - range.start + 1);

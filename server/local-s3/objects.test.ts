@@ -11,8 +11,10 @@ import {
   PutObjectCommand,
   S3ServiceException,
   CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
   ListMultipartUploadsCommand,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStore } from './test-support.js';
 import type { TestStore } from './test-support.js';
@@ -62,6 +64,29 @@ describe('objects', () => {
     }
     expect(await errorOf(t.client.send(new GetObjectCommand({ Bucket, Key: 'obj.txt' })))).toEqual({ name: 'NoSuchKey', status: 404 });
     expect(await errorOf(t.client.send(new HeadObjectCommand({ Bucket, Key: 'obj.txt' })))).toMatchObject({ status: 404 });
+  });
+
+  it('DeleteObjects removes the listed keys (missing ones count as deleted)', async () => {
+    for (const Key of ['bulk/1', 'bulk/2']) await t.client.send(new PutObjectCommand({ Bucket, Key, Body: 'x' }));
+    const result = await t.defaultClient.send(
+      new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'bulk/1' }, { Key: 'bulk/2' }, { Key: 'bulk/missing' }] } }),
+    );
+    expect(result.Deleted?.map((d) => d.Key)).toEqual(['bulk/1', 'bulk/2', 'bulk/missing']);
+    const { KeyCount } = await t.client.send(new ListObjectsV2Command({ Bucket, Prefix: 'bulk/' }));
+    expect(KeyCount).toBe(0);
+  });
+
+  it('applies response-content-disposition and response-content-type from a presigned GET', async () => {
+    await t.client.send(new PutObjectCommand({ Bucket, Key: 'download.bin', Body: 'data', ContentType: 'application/octet-stream' }));
+    const url = await getSignedUrl(
+      t.client,
+      new GetObjectCommand({ Bucket, Key: 'download.bin', ResponseContentDisposition: 'attachment; filename="a b.bin"', ResponseContentType: 'text/plain' }),
+      { expiresIn: 60 },
+    );
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="a b.bin"');
+    expect(response.headers.get('content-type')).toBe('text/plain');
   });
 
   it('NoSuchBucket for a missing bucket', async () => {

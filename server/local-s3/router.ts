@@ -18,6 +18,7 @@ import {
   listParts,
   uploadPart,
 } from './multipart-operations.js';
+import { deleteObjects } from './delete-objects.js';
 import { deleteObject, getObject, headObject, putObject } from './object-operations.js';
 import type { Operation } from './operation.js';
 import { hasQuery } from './request-target.js';
@@ -29,7 +30,7 @@ const UNSUPPORTED_SUBRESOURCES = [
   'acl', 'tagging', 'versioning', 'versions', 'policy', 'policyStatus', 'lifecycle', 'website', 'logging',
   'notification', 'replication', 'encryption', 'object-lock', 'retention', 'legal-hold', 'torrent', 'restore',
   'select', 'accelerate', 'requestPayment', 'analytics', 'inventory', 'metrics', 'ownershipControls',
-  'publicAccessBlock', 'intelligent-tiering', 'attributes', 'delete', 'uploads-copy', 'renameObject',
+  'publicAccessBlock', 'intelligent-tiering', 'attributes', 'renameObject',
 ];
 
 export function routeRequest(method: string, target: RequestTarget): Operation {
@@ -52,6 +53,9 @@ export function routeRequest(method: string, target: RequestTarget): Operation {
         return headBucket;
       case 'DELETE':
         return q('cors') ? deleteBucketCors : deleteBucket;
+      case 'POST':
+        if (q('delete')) return deleteObjects;
+        throw s3Errors.notImplemented();
       default:
         throw s3Errors.notImplemented();
     }
