@@ -93,7 +93,7 @@ describe('multipart happy path', () => {
     const parts = [await uploadPart(Key, UploadId, 1, p1), await uploadPart(Key, UploadId, 2, p2)];
     // The last part goes through a presigned URL with plain fetch, as the browser does.
     const url = await signPart(Key, UploadId, 3, p3.length);
-    const put = await fetch(url, { method: 'PUT', body: p3 });
+    const put = await fetch(url, { method: 'PUT', body: new Uint8Array(p3) });
     expect(put.status).toBe(200);
     expect(put.headers.get('etag')).toBe(`"${md5(p3)}"`);
     parts.push({ PartNumber: 3, ETag: put.headers.get('etag') ?? '' });
@@ -336,10 +336,10 @@ describe('concurrency and failures', () => {
     const Key = 'length';
     const UploadId = await createUpload(Key);
     const url = await signPart(Key, UploadId, 1, 10);
-    const wrong = await fetch(url, { method: 'PUT', body: bytes(11, 1) });
+    const wrong = await fetch(url, { method: 'PUT', body: new Uint8Array(bytes(11, 1)) });
     expect(wrong.status).toBe(403);
     expect(await wrong.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
-    const right = await fetch(url, { method: 'PUT', body: bytes(10, 1) });
+    const right = await fetch(url, { method: 'PUT', body: new Uint8Array(bytes(10, 1)) });
     expect(right.status).toBe(200);
     const { Parts = [] } = await t.client.send(new ListPartsCommand({ Bucket, Key, UploadId }));
     expect(Parts.map((p) => p.Size)).toEqual([10]);
