@@ -40,6 +40,8 @@ export interface Config {
   rateLimitPerMinute: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   localS3Dir: string;
+  /** Port of the embedded store; 0 picks a free one. Fixed ports keep presigned URLs valid across restarts. */
+  localS3Port: number;
 }
 
 export class ConfigError extends Error {
@@ -144,6 +146,7 @@ const EnvSchema = z.object({
   RATE_LIMIT: integer(0, 1_000_000).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOCAL_S3_DIR: z.string().min(1).default('.data/s3'),
+  LOCAL_S3_PORT: integer(0, 65_535).default(9000),
 });
 
 /** Parses the environment; throws ConfigError listing every problem. Empty values count as unset. */
@@ -198,5 +201,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     rateLimitPerMinute: e.RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
     localS3Dir: e.LOCAL_S3_DIR,
+    localS3Port: e.LOCAL_S3_PORT,
   };
 }
