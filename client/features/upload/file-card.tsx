@@ -2,7 +2,7 @@
  * One file: what it is, how far it got, what can be done with it now.
  */
 import { memo } from 'react';
-import type { UploadEntry, UploadStatus } from './upload-reducer.js';
+import { isActive, type UploadEntry, type UploadStatus } from './upload-reducer.js';
 import { formatBytes, formatDuration, formatPercent, formatSpeed } from './format.js';
 import { PartMap } from './part-map.js';
 
@@ -36,7 +36,7 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
   const moving = status === 'uploading' || status === 'completing';
   const headingId = `${entry.id}-name`;
   // A file refused before upload has nothing to measure; a done file shows its result instead.
-  const showStats = status !== 'done' && (progress !== null || status === 'preparing');
+  const showStats = status !== 'done' && status !== 'cancelled' && (progress !== null || status === 'preparing');
 
   return (
     <article id={cardElementId(entry.id)} className="file-card" data-status={status} aria-labelledby={headingId} tabIndex={-1}>
@@ -76,14 +76,18 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
               {formatBytes(sent)} of {formatBytes(total)} <span className="percent">({formatPercent(sent, total)})</span>
             </dd>
           </div>
-          <div>
-            <dt>Speed</dt>
-            <dd>{moving && progress ? formatSpeed(progress.bytesPerSecond) : '–'}</dd>
-          </div>
-          <div>
-            <dt>Time left</dt>
-            <dd>{moving && progress ? formatDuration(progress.etaSeconds) : '–'}</dd>
-          </div>
+          {(moving || status === 'preparing') && (
+            <>
+              <div>
+                <dt>Speed</dt>
+                <dd>{moving && progress ? formatSpeed(progress.bytesPerSecond) : '–'}</dd>
+              </div>
+              <div>
+                <dt>Time left</dt>
+                <dd>{moving && progress ? formatDuration(progress.etaSeconds) : '–'}</dd>
+              </div>
+            </>
+          )}
         </dl>
       )}
 
@@ -116,7 +120,7 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
         </dl>
       )}
 
-      {progress && progress.parts.length > 0 && <PartMap fileName={file.name} parts={progress.parts} />}
+      {progress && progress.parts.length > 0 && <PartMap fileName={file.name} parts={progress.parts} stopped={!isActive(status)} />}
 
       <div className="file-actions">
         {result && status === 'done' && (
@@ -145,7 +149,7 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
           </button>
         )}
         {(status === 'done' || status === 'failed' || status === 'cancelled') && (
-          <button type="button" className="button button-quiet" onClick={() => actions.remove(entry)}>
+          <button type="button" className="button" onClick={() => actions.remove(entry)}>
             Remove
           </button>
         )}

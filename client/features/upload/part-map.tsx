@@ -7,30 +7,24 @@
  * 10,000 cells. Fills are a CSS variable; nothing reads layout.
  */
 import { memo, useMemo, type CSSProperties } from 'react';
-import type { PartProgress, PartState } from '../../engine/types.js';
+import type { PartProgress } from '../../engine/types.js';
 import { formatBytes } from './format.js';
+import { legendOf, PART_STATE_LABELS } from './part-legend.js';
 import { sameTileParts } from './part-tiles.js';
 
-const STATE_LABELS: Record<PartState, string> = {
-  queued: 'Queued',
-  signing: 'Signing',
-  uploading: 'Uploading',
-  retrying: 'Retrying',
-  done: 'Stored',
-  failed: 'Failed',
-};
 const TILE = 100;
-const STATE_ORDER: readonly PartState[] = ['done', 'uploading', 'signing', 'retrying', 'queued', 'failed'];
 
 interface PartMapProps {
   fileName: string;
   parts: readonly PartProgress[];
+  /** Nothing runs any more (paused, failed, cancelled): parts that were in flight are counted as interrupted. */
+  stopped: boolean;
 }
 
-export const PartMap = memo(function PartMap({ fileName, parts }: PartMapProps) {
+export const PartMap = memo(function PartMap({ fileName, parts, stopped }: PartMapProps) {
   const partCount = parts.length;
   const density = partCount <= 300 ? 'large' : partCount <= 2500 ? 'medium' : 'small';
-  const counts = useMemo(() => countStates(parts), [parts]);
+  const legend = useMemo(() => legendOf(parts, stopped), [parts, stopped]);
   return (
     <div className="part-map">
       <div className="part-map-grid" data-density={density} role="group" aria-label={`Parts of ${fileName}`}>
@@ -39,10 +33,10 @@ export const PartMap = memo(function PartMap({ fileName, parts }: PartMapProps) 
         ))}
       </div>
       <ul className="part-map-legend" aria-label="Part states">
-        {STATE_ORDER.filter((state) => counts[state] > 0).map((state) => (
-          <li key={state}>
-            <span className="part-swatch" data-state={state} aria-hidden="true" />
-            {STATE_LABELS[state]} <span className="part-count">{counts[state].toLocaleString('en')}</span>
+        {legend.map(({ key, swatch, label, count }) => (
+          <li key={key}>
+            <span className="part-swatch" data-state={swatch} aria-hidden="true" />
+            {label} <span className="part-count">{count.toLocaleString('en')}</span>
           </li>
         ))}
       </ul>
@@ -81,15 +75,9 @@ const PartCell = memo(function PartCell({ part, partCount }: { part: PartProgres
       aria-valuemin={0}
       aria-valuemax={part.size}
       aria-valuenow={part.sentBytes}
-      aria-valuetext={`${STATE_LABELS[part.state]}, ${formatBytes(part.sentBytes)} of ${formatBytes(part.size)}`}
-      title={`Part ${part.partNumber}: ${STATE_LABELS[part.state].toLowerCase()}, ${formatBytes(part.sentBytes)} of ${formatBytes(part.size)}`}
+      aria-valuetext={`${PART_STATE_LABELS[part.state]}, ${formatBytes(part.sentBytes)} of ${formatBytes(part.size)}`}
+      title={`Part ${part.partNumber}: ${PART_STATE_LABELS[part.state].toLowerCase()}, ${formatBytes(part.sentBytes)} of ${formatBytes(part.size)}`}
       style={{ '--fill': fill } as CSSProperties}
     />
   );
 });
-
-function countStates(parts: readonly PartProgress[]): Record<PartState, number> {
-  const counts: Record<PartState, number> = { queued: 0, signing: 0, uploading: 0, retrying: 0, done: 0, failed: 0 };
-  for (const part of parts) counts[part.state] += 1;
-  return counts;
-}
