@@ -39,6 +39,19 @@ interface Target {
   name: string;
   connection: Connection;
   client: S3Client;
+  /** Server process id when we know it, to report its CPU time per run. */
+  pid?: number;
+}
+
+/** User+system CPU seconds of a process so far (Linux /proc), or undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
 }
 
 const UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, kb: 1e3, mb: 1e6, gb: 1e9 };
@@ -86,8 +99,8 @@ function putStream(url: string, size: number): Promise<{ status: number; body: s
   });
 }
 
-/** One presigned part PUT of `size` bytes; returns MB/s. The upload is aborted afterwards. */
-async function measure(target: Target, size: number): Promise<number> {
+/** One presigned part PUT of `size` bytes; returns MB/s and server CPU seconds. The upload is aborted afterwards. */
+async function measure(target: Target, size: number): Promise<{ mbps: number; cpu: number | undefined }> {
   const { bucket } = target.connection;
   const Key = `bench/ingest-${Date.now()}-${randomBytes(4).toString('hex')}`;
   const { UploadId } = await target.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }));
@@ -97,11 +110,14 @@ async function measure(target: Target, size: number): Promise<number> {
       new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 1, ContentLength: size }),
       { expiresIn: 3600, signableHeaders: new Set(['content-length']) },
     );
+    const cpuBefore = cpuSeconds(target.pid);
     const started = process.hrtime.bigint();
     const response = await putStream(url, size);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpuAfter = cpuSeconds(target.pid);
     if (response.status !== 200) throw new Error(`${target.name}: PUT answered ${response.status}: ${response.body.slice(0, 300)}`);
-    return size / 1e6 / seconds;
+    const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+    return { mbps: size / 1e6 / seconds, cpu };
   } finally {
     await target.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId })).catch(() => undefined);
   }
@@ -164,7 +180,7 @@ async function main(): Promise<void> {
   const runs = Number(argument('runs', '3'));
   const dataDir = await mkdtemp(join(tmpdir(), 'local-s3-bench-'));
   const local = await startEmbeddedStore(dataDir);
-  const targets: Target[] = [{ name: 'embedded', connection: local.connection, client: clientFor(local.connection) }];
+  const targets: Target[] = [{ name: 'embedded', connection: local.connection, client: clientFor(local.connection), pid: local.child.pid }];
   if (existsSync(RGW_CONNECTION_FILE)) {
     const connection = Connection.parse(JSON.parse(readFileSync(RGW_CONNECTION_FILE, 'utf8')));
     targets.push({ name: 'ceph-rgw', connection, client: clientFor(connection) });
@@ -176,9 +192,10 @@ async function main(): Promise<void> {
   try {
     for (let run = 0; run < runs; run++) {
       for (const target of targets) {
-        const mbps = await measure(target, size);
+        const { mbps, cpu } = await measure(target, size);
         results.get(target.name)?.push(mbps);
-        console.log(`  run ${run + 1} ${target.name.padEnd(8)} ${mbps.toFixed(1)} MB/s`);
+        const cpuNote = cpu === undefined ? '' : `  (server CPU ${cpu.toFixed(2)} s)`;
+        console.log(`  run ${run + 1} ${target.name.padEnd(8)} ${mbps.toFixed(1)} MB/s${cpuNote}`);
       }
     }
     for (const target of targets) console.log(`${target.name.padEnd(8)} ${summary(results.get(target.name) ?? [])}`);

@@ -3,19 +3,15 @@
  * SHA-256 only when the payload hash is signed) in the same pass. The caller
  * renames the temp file into place; on any failure the temp file is removed.
  */
-import { createHash } from 'node:crypto';
-import type { Hash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { Transform } from 'node:stream';
-import type { TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PayloadMode } from './authenticate.js';
 import { AwsChunkedDecoder } from './aws-chunked-decoder.js';
 import { requestBody } from './request-body.js';
 import { S3Error, s3Errors } from './s3-error.js';
-import { verifyTrailingChecksum, ChecksumMeter } from './checksum.js';
+import { ChecksumMeter, verifyTrailingChecksum } from './checksum.js';
+import { DigestingFileSink } from './digesting-file-sink.js';
 
 export interface IngestOptions {
   payload: PayloadMode;
@@ -29,39 +25,9 @@ export interface IngestedBody {
   md5Hex: string;
 }
 
-const WRITE_BUFFER = 8 * 1024 * 1024;
-
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(',') : value;
-}
-
-/** Hashes and counts the decoded bytes as they pass; refuses bytes beyond the declared length. */
-class BodyMeter extends Transform {
-  size = 0;
-  readonly md5: Hash = createHash('md5');
-  readonly sha256: Hash | undefined;
-  readonly checksum: ChecksumMeter | undefined;
-  readonly #limit: number;
-
-  constructor(limit: number, withSha256: boolean, checksum: ChecksumMeter | undefined) {
-    super({ readableHighWaterMark: WRITE_BUFFER, writableHighWaterMark: WRITE_BUFFER });
-    this.#limit = limit;
-    this.sha256 = withSha256 ? createHash('sha256') : undefined;
-    this.checksum = checksum;
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.size += chunk.length;
-    if (this.size > this.#limit) {
-      callback(s3Errors.invalidRequest('The request body is longer than its declared length'));
-      return;
-    }
-    this.md5.update(chunk);
-    this.sha256?.update(chunk);
-    this.checksum?.update(chunk);
-    callback(null, chunk);
-  }
 }
 
 /** Validates a Content-MD5 header up front (InvalidDigest) and returns its hex form. */
@@ -87,30 +53,29 @@ export async function ingestBody(req: IncomingMessage, options: IngestOptions): 
   if (expected > options.maxSize) throw s3Errors.entityTooLarge(expected, options.maxSize);
   const md5Expected = expectedMd5Hex(req);
   const checksum = ChecksumMeter.forRequest(req);
-  const meter = new BodyMeter(expected, payload.kind === 'sha256', checksum);
+  const sink = new DigestingFileSink({ path: options.tempPath, limit: expected, withSha256: payload.kind === 'sha256', checksum });
   const decoder = chunked ? new AwsChunkedDecoder({ chain: payload.kind === 'chunked-signed' ? payload.chain : undefined }) : undefined;
-  const file = createWriteStream(options.tempPath, { flags: 'wx', highWaterMark: WRITE_BUFFER });
   try {
     try {
-      if (decoder) await pipeline(requestBody(req), decoder, meter, file);
-      else await pipeline(requestBody(req), meter, file);
+      if (decoder) await pipeline(requestBody(req), decoder, sink);
+      else await pipeline(requestBody(req), sink);
     } catch (error) {
       if (error instanceof S3Error) throw error;
       throw s3Errors.incompleteBody();
     }
-    if (meter.size !== expected) throw s3Errors.incompleteBody();
-    const md5Hex = meter.md5.digest('hex');
+    if (sink.size !== expected) throw s3Errors.incompleteBody();
+    const md5Hex = sink.md5.digest('hex');
     if (md5Expected !== undefined && md5Expected !== md5Hex) {
       throw s3Errors.badDigest(Buffer.from(md5Expected, 'hex').toString('base64'), Buffer.from(md5Hex, 'hex').toString('base64'));
     }
     if (payload.kind === 'sha256') {
-      const computed = meter.sha256?.digest('hex') ?? '';
+      const computed = sink.sha256?.digest('hex') ?? '';
       if (computed !== payload.expected) throw s3Errors.sha256Mismatch(payload.expected, computed);
     }
     if (checksum) verifyTrailingChecksum(checksum, decoder?.trailers, req);
-    return { size: meter.size, md5Hex };
+    return { size: sink.size, md5Hex };
   } catch (error) {
-    file.destroy();
+    sink.destroy();
     await rm(options.tempPath, { force: true });
     throw error;
   }
