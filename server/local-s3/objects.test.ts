@@ -139,6 +139,15 @@ describe('objects', () => {
     expect((await read('signed-chunks')).toString()).toBe('first chunk second');
   });
 
+  it('BadDigest when an x-amz-checksum-crc32 header does not match the body; nothing is stored', async () => {
+    const response = await rawSigned(t, 'PUT', `/${Bucket}/crc`, 'hello', sha256Hex('hello'), { 'x-amz-checksum-crc32': 'AAAAAA==' });
+    expect(response.status).toBe(400);
+    expect(response.body).toContain('<Code>BadDigest</Code>');
+    expect(await errorOf(t.client.send(new GetObjectCommand({ Bucket, Key: 'crc' })))).toMatchObject({ name: 'NoSuchKey' });
+    const ok = await rawSigned(t, 'PUT', `/${Bucket}/crc`, 'hello', sha256Hex('hello'), { 'x-amz-checksum-crc32': 'NhCmhg==' });
+    expect(ok.status).toBe(200);
+  });
+
   it('rejects an unknown x-amz-content-sha256 with InvalidArgument', async () => {
     const response = await rawSigned(t, 'PUT', `/${Bucket}/bad-mode`, 'body', 'NOT-A-MODE');
     expect(response.status).toBe(400);
@@ -232,7 +241,6 @@ async function rawSigned(
     });
     req.on('error', reject);
     req.end(body);
-    return { signature, scope, amzDate, key };
   });
 }
 
