@@ -1,7 +1,7 @@
 /**
  * The upload screen: drop anywhere or choose files, then one card per file.
  */
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Uploader } from '../../engine/uploader.js';
 import type { UploadSession } from '../../engine/types.js';
 import { CHOOSE_FILES_ID, DropOverlay, DropZone } from './drop-zone.js';
@@ -28,14 +28,20 @@ export function UploadPage({ uploader, limits, discardSession, initialFiles }: U
   });
   const dragging = useWindowFileDrop(addFiles);
   // Removing the focused card must not drop keyboard focus to the page's end: move it to a neighbour, or to Choose files.
+  // entries is read through a ref so the actions stay the same object and cards do not re-render on every progress frame.
+  const latestEntries = useRef(entries);
+  useLayoutEffect(() => {
+    latestEntries.current = entries;
+  }, [entries]);
   const refocus = useRef<string | null>(null);
   const removeAndRefocus = useCallback(
     (entry: UploadEntry) => {
-      const index = entries.findIndex((candidate) => candidate.id === entry.id);
-      refocus.current = (entries[index + 1] ?? entries[index - 1])?.id ?? CHOOSE_FILES_ID;
+      const list = latestEntries.current;
+      const index = list.findIndex((candidate) => candidate.id === entry.id);
+      refocus.current = (list[index + 1] ?? list[index - 1])?.id ?? CHOOSE_FILES_ID;
       remove(entry);
     },
-    [entries, remove],
+    [remove],
   );
   useEffect(() => {
     if (refocus.current === null) return;

@@ -31,13 +31,19 @@ const browser = await chromium.launch({
 });
 await mkdir(outDir, { recursive: true });
 
-async function shot(name: string, query: string, viewport: { width: number; height: number }, act?: (page: Page) => Promise<void>) {
+async function shot(
+  name: string,
+  query: string,
+  viewport: { width: number; height: number },
+  act?: (page: Page) => Promise<void>,
+  ready: (page: Page) => Promise<void> = (page) => page.getByRole('button', { name: 'Choose files' }).waitFor(),
+) {
   const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   await page.goto(`${base}/${query}`);
-  await page.getByRole('button', { name: 'Choose files' }).waitFor();
+  await ready(page);
   await act?.(page);
   await page.waitForTimeout(300); // let the frame batcher and CSS transitions settle
   await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
@@ -64,6 +70,8 @@ try {
   });
   await shot('live-1000', '?demo=live&parts=1000&speed=400', desktop, (page) => page.waitForTimeout(1500));
   await shot('live-10000', '?demo=live&parts=10000&speed=4000', desktop, (page) => page.waitForTimeout(1500));
+  // No ?demo and no API behind this static server: the config request fails.
+  await shot('no-server', '', desktop, undefined, (page) => page.getByRole('button', { name: 'Try again' }).waitFor());
   await shot('focus', '?demo=empty', desktop, (page) => page.keyboard.press('Tab'));
 } finally {
   await browser.close();
