@@ -3,18 +3,13 @@
  * AllowedMethod and (for preflight) every requested header match wins.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html
  */
+import type { z } from 'zod';
 import { S3Error, s3Errors } from './s3-error.js';
+import type { CorsRuleSchema } from './store-model.js';
 import { asArray, asRecord, asText } from './xml.js';
 import type { XmlNode } from './xml.js';
 
-export interface CorsRule {
-  id?: string;
-  allowedOrigins: string[];
-  allowedMethods: string[];
-  allowedHeaders: string[];
-  exposeHeaders: string[];
-  maxAgeSeconds?: number;
-}
+export type CorsRule = z.infer<typeof CorsRuleSchema>;
 
 const CORS_METHODS = new Set(['GET', 'PUT', 'HEAD', 'POST', 'DELETE']);
 

@@ -19,6 +19,7 @@ import type { CorsRule } from './cors.js';
 import { readJsonIfValid, writeJsonAtomic } from './json-file.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { s3Errors } from './s3-error.js';
+import { BucketMetaSchema, ObjectMetaSchema, PartMetaSchema, UploadMetaSchema } from './store-model.js';
 import type { BucketMeta, ObjectMeta, PartMeta, StoredHeaders, UploadMeta } from './store-model.js';
 
 interface Upload {
@@ -43,6 +44,13 @@ async function listDir(path: string): Promise<string[]> {
   }
 }
 
+/** Removes data files and temp leftovers that no sidecar references. */
+async function removeUnreferenced(dir: string, files: readonly string[], referenced: ReadonlySet<string>): Promise<void> {
+  for (const file of files) {
+    if ((file.endsWith('.data') || file.endsWith('.tmp')) && !referenced.has(file)) await rm(join(dir, file), { force: true });
+  }
+}
+
 export class DiskStore {
   readonly #root: string;
   readonly #buckets = new Map<string, Bucket>();
@@ -63,33 +71,41 @@ export class DiskStore {
 
   async #load(): Promise<void> {
     for (const name of await listDir(join(this.#root, 'buckets'))) {
-      const meta = (await readJsonIfValid(join(this.#root, 'buckets', name, 'bucket.json'))) as BucketMeta | undefined;
+      const meta = await readJsonIfValid(join(this.#root, 'buckets', name, 'bucket.json'), BucketMetaSchema);
       if (!meta) continue;
       const bucket: Bucket = { meta, objects: new Map() };
       const objectsDir = join(this.#root, 'buckets', name, 'objects');
       for (const shard of await listDir(objectsDir)) {
-        for (const file of await listDir(join(objectsDir, shard))) {
-          if (file.endsWith('.tmp')) await rm(join(objectsDir, shard, file), { force: true });
-          if (!file.endsWith('.json')) continue;
-          const object = (await readJsonIfValid(join(objectsDir, shard, file))) as ObjectMeta | undefined;
-          if (object) bucket.objects.set(object.key, object);
+        const files = await listDir(join(objectsDir, shard));
+        const referenced = new Set<string>();
+        for (const file of files.filter((f) => f.endsWith('.json'))) {
+          const object = await readJsonIfValid(join(objectsDir, shard, file), ObjectMetaSchema);
+          if (!object) continue;
+          bucket.objects.set(object.key, object);
+          referenced.add(object.dataFile);
         }
+        // Data no sidecar names: a crash between moving bytes in and writing the sidecar.
+        await removeUnreferenced(join(objectsDir, shard), files, referenced);
       }
       this.#buckets.set(name, bucket);
     }
     for (const uploadId of await listDir(join(this.#root, 'uploads'))) {
       const dir = join(this.#root, 'uploads', uploadId);
-      const meta = (await readJsonIfValid(join(dir, 'upload.json'))) as UploadMeta | undefined;
+      const meta = await readJsonIfValid(join(dir, 'upload.json'), UploadMetaSchema);
       if (!meta || !this.#buckets.has(meta.bucket)) {
         await rm(dir, { recursive: true, force: true });
         continue;
       }
       const upload: Upload = { meta, parts: new Map() };
-      for (const file of await listDir(dir)) {
-        if (!/^\d+\.json$/.test(file)) continue;
-        const part = (await readJsonIfValid(join(dir, file))) as PartMeta | undefined;
-        if (part) upload.parts.set(part.partNumber, part);
+      const files = await listDir(dir);
+      const referenced = new Set<string>(['upload.json']);
+      for (const file of files.filter((f) => /^\d+\.json$/.test(f))) {
+        const part = await readJsonIfValid(join(dir, file), PartMetaSchema);
+        if (!part) continue;
+        upload.parts.set(part.partNumber, part);
+        referenced.add(part.dataFile);
       }
+      await removeUnreferenced(dir, files, referenced);
       this.#uploads.set(uploadId, upload);
     }
   }

@@ -1,6 +1,7 @@
 /** Metadata sidecars: written to a temp name then renamed, so readers never see half a file. */
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { z } from 'zod';
 
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   const temp = `${path}.${randomUUID()}.tmp`;
@@ -13,10 +14,11 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   }
 }
 
-/** The parsed file, or undefined when it is missing or unreadable (a crash leftover). */
-export async function readJsonIfValid(path: string): Promise<unknown> {
+/** The parsed file, or undefined when it is missing, unreadable or does not match the schema. */
+export async function readJsonIfValid<T>(path: string, schema: z.ZodType<T>): Promise<T | undefined> {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as unknown;
+    const parsed = schema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
