@@ -28,5 +28,6 @@ export default defineConfig({
     headless: true,
     launchOptions: chromiumLaunchOptions,
     trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
   },
 });

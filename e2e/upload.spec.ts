@@ -1,0 +1,130 @@
+import { basename } from 'node:path';
+import { chooseFile, expect, fileCard, partBars, test, throttleUpload } from './fixtures.js';
+import { sha256OfFile, testFile } from './support/test-file.js';
+
+const MiB = 1024 * 1024;
+
+test('a dropped file uploads in parts and its bytes arrive intact', async ({ page, app, bucket }) => {
+  await page.goto(app.url);
+  const dropZone = page.getByRole('region', { name: 'Drop files here' });
+  await expect(dropZone).toBeVisible();
+
+  // A 21 MiB file made in the page (3 parts of 8 MiB), handed over the way a drag from the desktop does.
+  const dataTransfer = await page.evaluateHandle(() => {
+    const bytes = new Uint8Array(21 * 1024 * 1024);
+    for (let offset = 0; offset < bytes.length; offset += 65_536) crypto.getRandomValues(bytes.subarray(offset, offset + 65_536));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], 'dropped video.bin', { type: 'application/octet-stream' }));
+    return transfer;
+  });
+  const expectedSha256 = await page.evaluate(async (transfer) => {
+    const digest = await crypto.subtle.digest('SHA-256', await transfer.files[0]!.arrayBuffer());
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }, dataTransfer);
+
+  await dropZone.dispatchEvent('dragenter', { dataTransfer });
+  await expect(page.getByText('Drop files to upload')).toBeVisible();
+  await dropZone.dispatchEvent('dragover', { dataTransfer });
+  await dropZone.dispatchEvent('drop', { dataTransfer });
+
+  const card = fileCard(page, 'dropped video.bin');
+  await expect(card.getByText('Done', { exact: true })).toBeVisible();
+  await expect(partBars(page)).toHaveCount(3);
+  await expect(page.getByRole('progressbar', { name: 'Part 3 of 3' })).toHaveAttribute('aria-valuenow', String(5 * MiB));
+
+  const key = (await card.locator('code').first().textContent()) ?? '';
+  expect(key).toMatch(/^uploads\/[0-9a-f-]{36}\/dropped video\.bin$/);
+  expect(await bucket.sha256(key)).toBe(expectedSha256);
+  expect(await bucket.multipartUploads()).toEqual([]);
+  await expect(card.getByRole('link', { name: 'Download' })).toHaveAttribute('href', /X-Amz-Signature=/);
+});
+
+test('a chosen 200 MB file shows moving part bars and is stored byte for byte', async ({ page, app, bucket }) => {
+  const path = await testFile(200 * 1000 * 1000);
+  await page.goto(app.url);
+  await throttleUpload(page, 80 * MiB); // a few seconds, so the bars can be seen moving
+
+  await chooseFile(page, path);
+  const card = fileCard(page, basename(path));
+  await expect(partBars(page)).toHaveCount(24);
+  await expect(page.getByRole('progressbar', { name: 'Part 1 of 24' })).toBeVisible();
+
+  // Bars move: some part is part-way through while the file is still uploading.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[role="progressbar"][aria-label^="Part "]')].some((bar) => {
+      const now = Number(bar.getAttribute('aria-valuenow'));
+      return now > 0 && now < Number(bar.getAttribute('aria-valuemax'));
+    }),
+  );
+  await expect(card.getByText('Uploading', { exact: true })).toBeVisible();
+
+  await expect(card.getByText('Done', { exact: true })).toBeVisible({ timeout: 120_000 });
+  const key = (await card.locator('code').first().textContent()) ?? '';
+  expect(await bucket.sha256(key)).toBe(await sha256OfFile(path));
+  expect(await bucket.multipartUploads()).toEqual([]);
+});
+
+test('cancel mid-flight stops every request and leaves nothing in the bucket', async ({ page, app, bucket }) => {
+  const path = await testFile(200 * 1000 * 1000);
+  await page.goto(app.url);
+  await throttleUpload(page, 20 * MiB);
+
+  const inFlight = new Set<string>();
+  let putsStartedAfterCancel = 0;
+  let cancelled = false;
+  page.on('request', (request) => {
+    if (request.method() !== 'PUT') return;
+    inFlight.add(request.url());
+    if (cancelled) putsStartedAfterCancel += 1;
+  });
+  const settle = (request: { method(): string; url(): string }) => {
+    if (request.method() === 'PUT') inFlight.delete(request.url());
+  };
+  page.on('requestfinished', settle);
+  page.on('requestfailed', settle);
+
+  await chooseFile(page, path);
+  const card = fileCard(page, basename(path));
+  await expect(page.getByRole('progressbar', { name: 'Part 1 of 24' })).toHaveAttribute('aria-valuenow', String(8 * MiB));
+  await expect.poll(() => bucket.multipartUploads()).toHaveLength(1);
+  expect(inFlight.size).toBeGreaterThan(0);
+
+  cancelled = true;
+  await card.getByRole('button', { name: 'Cancel' }).click();
+  await expect(card.getByText('Cancelled', { exact: true })).toBeVisible();
+  await expect.poll(() => inFlight.size, { timeout: 5_000 }).toBe(0);
+  expect(putsStartedAfterCancel).toBe(0);
+  await expect.poll(() => bucket.multipartUploads(), { timeout: 10_000 }).toEqual([]);
+  expect(await bucket.objectKeys()).toEqual([]);
+});
+
+test('restarting the server mid-upload does not stop the upload from completing', async ({ page, app, bucket }) => {
+  const path = await testFile(200 * 1000 * 1000);
+  await page.goto(app.url);
+  await throttleUpload(page, 40 * MiB);
+
+  await chooseFile(page, path);
+  const card = fileCard(page, basename(path));
+  await expect(page.getByRole('progressbar', { name: 'Part 2 of 24' })).toHaveAttribute('aria-valuenow', String(8 * MiB));
+
+  await app.restart(); // kills the API and the embedded store at once, mid-part
+
+  await expect(card.getByText('Done', { exact: true })).toBeVisible({ timeout: 120_000 });
+  const key = (await card.locator('code').first().textContent()) ?? '';
+  expect(await bucket.sha256(key)).toBe(await sha256OfFile(path));
+  expect(await bucket.multipartUploads()).toEqual([]);
+});
+
+test.describe('with a 1 MiB file size limit', () => {
+  test.use({ serverEnv: { MAX_FILE_SIZE: '1MiB' } });
+
+  test('a file over the limit is refused with a sentence a person understands', async ({ page, app, bucket }) => {
+    const path = await testFile(2 * MiB);
+    await page.goto(app.url);
+    await chooseFile(page, path);
+    const card = fileCard(page, basename(path));
+    await expect(card.getByRole('alert')).toContainText(/too large|larger than/i);
+    await expect(card.getByRole('alert')).not.toContainText(/Error:|at .*\(/);
+    expect(await bucket.multipartUploads()).toEqual([]);
+  });
+});
