@@ -80,6 +80,9 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   // requestTimeout 0: a 5 GiB part on a slow link must not be cut off by Node's 300 s default.
   const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, handler);
   server.on('clientError', answerClientError);
+  // Expect: 100-continue is answered by the handler once auth and upload checks pass, so a
+  // refused request does not make the client send its body first (as S3 does).
+  server.on('checkContinue', handler);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

@@ -321,6 +321,32 @@ describe('concurrency and failures', () => {
     expect(Parts).toEqual([]);
   });
 
+  it('answers Expect: 100-continue only once the request is authorized and the upload exists', async () => {
+    const Key = 'expect';
+    const UploadId = await createUpload(Key);
+    const url = new URL(await signPart(Key, UploadId, 1, 4));
+    const exchange = (target: URL): Promise<string> =>
+      new Promise((resolve, reject) => {
+        let reply = '';
+        const socket = connect(Number(target.port), target.hostname, () => {
+          socket.write(`PUT ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nContent-Length: 4\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
+        });
+        socket.on('data', (chunk: Buffer) => {
+          reply += chunk.toString();
+          if (reply.startsWith('HTTP/1.1 100 Continue\r\n\r\n') && !reply.includes('HTTP/1.1 200')) socket.write('data');
+        });
+        socket.on('close', () => resolve(reply));
+        socket.on('error', reject);
+      });
+    const tampered = new URL(url);
+    tampered.searchParams.set('X-Amz-Signature', '0'.repeat(64));
+    const refused = await exchange(tampered);
+    expect(refused).toMatch(/^HTTP\/1\.1 403 /);
+    expect(refused).toContain('<Code>SignatureDoesNotMatch</Code>');
+    const accepted = await exchange(url);
+    expect(accepted).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+  });
+
   it('stores only Content-Length bytes when the client sends more', async () => {
     const Key = 'long';
     const UploadId = await createUpload(Key);

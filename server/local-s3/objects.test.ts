@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -152,6 +153,28 @@ describe('objects', () => {
     const response = await rawSigned(t, 'PUT', `/${Bucket}/bad-mode`, 'body', 'NOT-A-MODE');
     expect(response.status).toBe(400);
     expect(response.body).toContain('<Code>InvalidArgument</Code>');
+  });
+
+  it('answers malformed requests with S3 errors and keeps serving', async () => {
+    const badUri = await fetch(`${t.s3.endpoint}/${Bucket}/%E0%A4%A`);
+    expect(badUri.status).toBe(400);
+    expect(await badUri.text()).toContain('<Code>InvalidURI</Code>');
+    const badAuth = await fetch(`${t.s3.endpoint}/${Bucket}/x`, { headers: { Authorization: 'AWS4-HMAC-SHA256 garbage' } });
+    expect(badAuth.status).toBe(400);
+    expect(await badAuth.text()).toContain('<Code>AuthorizationHeaderMalformed</Code>');
+    const v2 = await fetch(`${t.s3.endpoint}/${Bucket}/x`, { headers: { Authorization: 'AWS key:sig' } });
+    expect(v2.status).toBe(400);
+    const patch = await rawSigned(t, 'PATCH', `/${Bucket}/x`, '', EMPTY_SHA256);
+    expect(patch.status).toBe(501);
+    const garbage = await new Promise<string>((resolveReply) => {
+      let reply = '';
+      const url = new URL(t.s3.endpoint);
+      const socket = connect(Number(url.port), url.hostname, () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      socket.on('data', (c: Buffer) => (reply += c.toString()));
+      socket.on('close', () => resolveReply(reply));
+    });
+    expect(garbage).toMatch(/^HTTP\/1\.1 400/);
+    expect((await t.client.send(new ListObjectsV2Command({ Bucket, MaxKeys: 1 }))).$metadata.httpStatusCode).toBe(200);
   });
 
   it('answers unknown operations with 501 NotImplemented', async () => {

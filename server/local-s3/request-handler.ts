@@ -9,6 +9,7 @@ import { authenticate } from './authenticate.js';
 import type { StoreCredentials } from './authenticate.js';
 import { answerPreflight, applyCorsHeaders } from './cors-handling.js';
 import type { StoreContext } from './operation.js';
+import { deferContinue } from './request-body.js';
 import { parseRequestTarget } from './request-target.js';
 import type { RequestTarget } from './request-target.js';
 import { sendError } from './respond.js';
@@ -44,6 +45,7 @@ export function createRequestHandler(config: HandlerConfig): (req: IncomingMessa
     // Errors on the request stream are surfaced through pipeline(); this keeps stray ones from crashing the process.
     req.on('error', () => undefined);
     res.on('error', () => undefined);
+    deferContinue(req, res);
     let resource = req.url ?? '/';
     const run = async (): Promise<void> => {
       const target = parseRequestTarget(req.url ?? '/');
