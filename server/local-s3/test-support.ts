@@ -16,6 +16,8 @@ export interface TestStore {
   defaultClient: S3Client;
   /** A settable clock in epoch ms. */
   clock: { now: number };
+  /** Unexpected errors the store answered with 500; stop() fails if there are any. */
+  internalErrors: unknown[];
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -33,7 +35,9 @@ export function clientFor(s3: LocalS3, extra: Partial<S3ClientConfig> = {}): S3C
 export async function startTestStore(options: Partial<LocalS3Options> = {}): Promise<TestStore> {
   const dataDir = await mkdtemp(join(tmpdir(), 'local-s3-test-'));
   const clock = { now: Date.now() };
-  const start = (): Promise<LocalS3> => startLocalS3({ dataDir, clock: () => clock.now, onInternalError: () => undefined, ...options });
+  const internalErrors: unknown[] = [];
+  const start = (port = 0): Promise<LocalS3> =>
+    startLocalS3({ dataDir, port, clock: () => clock.now, onInternalError: (error) => internalErrors.push(error), ...options });
   let s3 = await start();
   const store: TestStore = {
     s3,
@@ -41,9 +45,10 @@ export async function startTestStore(options: Partial<LocalS3Options> = {}): Pro
     client: clientFor(s3, { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
     defaultClient: clientFor(s3),
     clock,
+    internalErrors,
     async restart() {
       await s3.close();
-      s3 = await startLocalS3({ dataDir, port: Number(new URL(s3.endpoint).port), clock: () => clock.now, ...options });
+      s3 = await start(Number(new URL(s3.endpoint).port));
       store.s3 = s3;
     },
     async stop() {
@@ -51,6 +56,7 @@ export async function startTestStore(options: Partial<LocalS3Options> = {}): Pro
       store.defaultClient.destroy();
       await s3.close();
       await rm(dataDir, { recursive: true, force: true });
+      if (internalErrors.length > 0) throw new Error(`the store hit ${internalErrors.length} internal error(s)`, { cause: internalErrors[0] });
     },
   };
   return store;
