@@ -37,6 +37,7 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
     TOKEN_SECRET: randomBytes(32).toString('hex'),
     JANITOR_INTERVAL: '0',
     LOG_LEVEL: 'warn',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extraEnv,
   };
   delete (env as Record<string, string | undefined>).S3_ENDPOINT;

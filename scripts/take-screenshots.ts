@@ -1,0 +1,57 @@
+/**
+ * Screenshots of the real app (real server, embedded store, real uploads) for
+ * the README: empty, uploading with the part map, done, failed.
+ *
+ *   npm run build && npx tsx scripts/take-screenshots.ts [outdir=docs]
+ */
+import { chromium } from 'playwright';
+import type { Page } from 'playwright';
+import { chromiumLaunchOptions } from '../playwright.config.js';
+import { startAppServer } from '../e2e/support/app-server.js';
+import { testFile } from '../e2e/support/test-file.js';
+
+const outDir = process.argv[2] ?? 'docs';
+const MiB = 1024 * 1024;
+
+async function choose(page: Page, paths: string[]): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose files' }).click();
+  await (await chooser).setFiles(paths);
+}
+
+const browser = await chromium.launch(chromiumLaunchOptions);
+const app = await startAppServer();
+const limited = await startAppServer({ MAX_FILE_SIZE: '100MiB' });
+try {
+  const big = await testFile(1024 * MiB, 'camera-roll.mov');
+  const small = await testFile(42 * 1000 * 1000, 'quarterly-report.pdf');
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+
+  await page.goto(app.url);
+  await page.getByRole('button', { name: 'Choose files' }).waitFor();
+  await page.screenshot({ path: `${outDir}/empty.png` });
+
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 60 * MiB });
+  await choose(page, [big]);
+  await page.getByRole('progressbar', { name: 'Part 50 of 128' }).and(page.locator('[aria-valuenow="8388608"]')).waitFor({ timeout: 120_000 });
+  await page.screenshot({ path: `${outDir}/uploading.png` });
+
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await page.getByText('Done', { exact: true }).waitFor({ timeout: 120_000 });
+  await choose(page, [small]);
+  await page.getByText('Done', { exact: true }).nth(1).waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: `${outDir}/done.png`, fullPage: true });
+
+  const refused = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await refused.goto(limited.url);
+  await choose(refused, [big]);
+  await refused.getByRole('alert').waitFor();
+  await refused.screenshot({ path: `${outDir}/failed.png` });
+  console.log(`screenshots written to ${outDir}/`);
+} finally {
+  await browser.close();
+  await app.stop();
+  await limited.stop();
+}
