@@ -1,7 +1,7 @@
 /**
- * The last stage of an ingest: hashes each chunk (MD5, plus whatever the request
- * needs verified) and writes batches to the file with one writev per batch, so
- * hashing of the next batch overlaps the previous write in libuv's thread pool.
+ * The last stage of an ingest: writes each batch of chunks with one writev and
+ * hashes the batch (MD5, plus whatever the request needs verified) while that
+ * write runs in libuv's thread pool.
  */
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
@@ -74,22 +74,28 @@ export class DigestingFileSink extends Writable {
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
     const buffers = chunks.map((c) => c.chunk);
-    for (const buffer of buffers) {
-      this.size += buffer.length;
-      if (this.size > this.#options.limit) {
-        callback(s3Errors.invalidRequest('The request body is longer than its declared length'));
-        return;
-      }
-      this.md5.update(buffer);
-      this.sha256?.update(buffer);
-      this.#options.checksum?.update(buffer);
+    const batchSize = buffers.reduce((n, b) => n + b.length, 0);
+    if (this.size + batchSize > this.#options.limit) {
+      callback(s3Errors.invalidRequest('The request body is longer than its declared length'));
+      return;
     }
+    this.size += batchSize;
     const file = this.#file;
     if (!file) {
       callback(new Error('file not open'));
       return;
     }
-    writeAll(file, buffers).then(() => callback(), (error: Error) => callback(error));
+    // Start the write first and hash while the thread pool copies the same (unchanging) buffers.
+    const written = writeAll(file, buffers);
+    for (const buffer of buffers) {
+      this.md5.update(buffer);
+      this.sha256?.update(buffer);
+      this.#options.checksum?.update(buffer);
+    }
+    written.then(
+      () => callback(),
+      (error: Error) => callback(error),
+    );
   }
 
   override _final(callback: (error?: Error | null) => void): void {
