@@ -14,6 +14,8 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   ListMultipartUploadsCommand,
+  ListPartsCommand,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,9 +194,11 @@ describe('key safety', () => {
       await t.client.send(new PutObjectCommand({ Bucket, Key, Body: `body ${i}` }));
     }
     for (const [i, Key] of keys.entries()) expect((await read(Key)).toString()).toBe(`body ${i}`);
-    const files = await allFiles(resolve(t.dataDir, '..'));
-    const outside = files.filter((f) => relative(t.dataDir, f).startsWith('..') && f.includes('escape'));
-    expect(outside).toEqual([]);
+    // Nothing beside dataDir, and inside it only the store's own layout (hashes, never key text).
+    expect(await readdir(t.sandbox)).toEqual(['data']);
+    const layout = /^(buckets\/[a-z0-9.-]+\/(bucket\.json|objects\/[0-9a-f]{2}\/[0-9a-f]{64}(\.json|\.[0-9a-f-]{36}\.data))|uploads\/[\w-]+\/(upload\.json|\d+\.json|\d+\.[0-9a-f-]{36}\.data))$/;
+    const files = (await allFiles(t.dataDir)).map((f) => relative(t.dataDir, f));
+    expect(files.filter((f) => !layout.test(f))).toEqual([]);
     const { Contents = [] } = await t.client.send(new ListObjectsV2Command({ Bucket }));
     expect(Contents.map((c) => c.Key)).toEqual(expect.arrayContaining(keys));
   });
@@ -226,6 +230,7 @@ describe('restart', () => {
   it('keeps objects, uploads and parts across a restart', async () => {
     await t.client.send(new PutObjectCommand({ Bucket, Key: 'persist', Body: 'still here' }));
     const { UploadId } = await t.client.send(new CreateMultipartUploadCommand({ Bucket, Key: 'persist-upload' }));
+    const part = await t.client.send(new UploadPartCommand({ Bucket, Key: 'persist-upload', UploadId, PartNumber: 3, Body: 'part three' }));
     // A crash leftover: bytes moved in but no sidecar naming them.
     const hash = createHash('sha256').update('persist').digest('hex');
     const shard = join(t.dataDir, 'buckets', Bucket, 'objects', hash.slice(0, 2));
@@ -236,6 +241,8 @@ describe('restart', () => {
     expect((await read('persist')).toString()).toBe('still here');
     const { Uploads = [] } = await t.client.send(new ListMultipartUploadsCommand({ Bucket, Prefix: 'persist-upload' }));
     expect(Uploads.map((u) => u.UploadId)).toEqual([UploadId]);
+    const { Parts = [] } = await t.client.send(new ListPartsCommand({ Bucket, Key: 'persist-upload', UploadId }));
+    expect(Parts.map((p) => [p.PartNumber, p.Size, p.ETag])).toEqual([[3, 10, part.ETag]]);
     expect(await readdir(join(t.dataDir, 'tmp'))).toEqual([]);
   });
 });

@@ -9,6 +9,8 @@ import type { LocalS3, LocalS3Options } from './index.js';
 
 export interface TestStore {
   s3: LocalS3;
+  /** A fresh temp folder holding only dataDir, so a test can prove nothing is written beside it. */
+  sandbox: string;
   dataDir: string;
   /** Client with checksums only when required (no aws-chunked). */
   client: S3Client;
@@ -33,7 +35,8 @@ export function clientFor(s3: LocalS3, extra: Partial<S3ClientConfig> = {}): S3C
 }
 
 export async function startTestStore(options: Partial<LocalS3Options> = {}): Promise<TestStore> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'local-s3-test-'));
+  const sandbox = await mkdtemp(join(tmpdir(), 'local-s3-test-'));
+  const dataDir = join(sandbox, 'data');
   const clock = { now: Date.now() };
   const internalErrors: unknown[] = [];
   const start = (port = 0): Promise<LocalS3> =>
@@ -41,6 +44,7 @@ export async function startTestStore(options: Partial<LocalS3Options> = {}): Pro
   let s3 = await start();
   const store: TestStore = {
     s3,
+    sandbox,
     dataDir,
     client: clientFor(s3, { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
     defaultClient: clientFor(s3),
@@ -55,7 +59,7 @@ export async function startTestStore(options: Partial<LocalS3Options> = {}): Pro
       store.client.destroy();
       store.defaultClient.destroy();
       await s3.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(sandbox, { recursive: true, force: true });
       if (internalErrors.length > 0) throw new Error(`the store hit ${internalErrors.length} internal error(s)`, { cause: internalErrors[0] });
     },
   };
