@@ -4,6 +4,7 @@
  * SIGINT/SIGTERM.
  */
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -18,6 +19,7 @@ import { createMetrics } from './metrics.js';
 import { createS3Client } from './s3/client.js';
 import { S3UploadStore } from './s3/s3-upload-store.js';
 import { runStartupChecks } from './startup-checks.js';
+import { loadOrCreateTokenSecret } from './token-secret-file.js';
 
 /** Where browsers PUT parts: the endpoint, or the bucket's subdomain with virtual-hosted addressing. */
 function storageOriginOf(endpoint: string, bucket: string, forcePathStyle: boolean): string {
@@ -40,17 +42,18 @@ function loadConfigOrExit(): Config {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
-  const logger = pino({ level: config.logLevel });
+  const loaded = loadConfigOrExit();
+  const logger = pino({ level: loaded.logLevel });
+  const tokenSecretPath = join(dirname(loaded.localS3Dir), 'token-secret');
+  // With the embedded store (TOKEN_SECRET may only be unset then), keep the secret on disk so uploads survive restarts.
+  const config = loaded.tokenSecretGenerated ? { ...loaded, tokenSecret: await loadOrCreateTokenSecret(tokenSecretPath) } : loaded;
 
   let local: LocalS3 | undefined;
   if (config.s3.endpoint === undefined) {
-    local = await startLocalS3({ dataDir: config.localS3Dir, port: config.localS3Port, corsOrigins: [config.publicOrigin], bucket: config.s3.bucket, region: config.s3.region });
+    local = await startLocalS3({ dataDir: config.localS3Dir, port: config.localS3Port, corsOrigins: loopbackAliases(config.publicOrigin), bucket: config.s3.bucket, region: config.s3.region });
     logger.info({ endpoint: local.endpoint, dataDir: config.localS3Dir }, 'S3_ENDPOINT unset: started the embedded S3 store');
   }
-  if (config.tokenSecretGenerated) {
-    logger.warn('TOKEN_SECRET unset: using a random secret for this process; upload tokens stop working on restart and on other replicas');
-  }
+  if (config.tokenSecretGenerated) logger.info({ path: tokenSecretPath }, 'TOKEN_SECRET unset: using the embedded store\'s secret file');
   const connection = local
     ? { endpoint: local.endpoint, region: local.region, accessKeyId: local.accessKeyId, secretAccessKey: local.secretAccessKey, bucket: local.bucket, forcePathStyle: true }
     : { ...config.s3, endpoint: config.s3.endpoint };
@@ -110,6 +113,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.info({ url: `http://${config.host}:${port}`, publicOrigin: config.publicOrigin }, 'listening');
+  console.log(`\n  Upload files at ${config.publicOrigin}\n`);
 
   let shuttingDown = false;
   const shutdown = (signal: string) => {
@@ -129,6 +133,18 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/**
+ * The embedded store's CORS allows the public origin, and on loopback its
+ * other spelling too: http://localhost:3000 and http://127.0.0.1:3000 are
+ * different origins to a browser, and a person may open either.
+ */
+function loopbackAliases(origin: string): string[] {
+  const url = new URL(origin);
+  const names = ['localhost', '127.0.0.1'];
+  if (!names.includes(url.hostname)) return [origin];
+  return names.map((hostname) => Object.assign(new URL(origin), { hostname }).origin);
 }
 
 main().catch((error: unknown) => {
