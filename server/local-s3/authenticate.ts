@@ -174,22 +174,7 @@ function verifyHeaderAuth(input: AuthInput, authorization: string, creds: StoreC
     throw s3Errors.invalidRequest('Missing required header for this request: x-amz-content-sha256');
   }
   const signedHeaders = parseSignedHeaders(signedHeadersText, malformedHeader);
-  const canonical = canonicalRequest({
-    method: input.method,
-    rawPath: input.target.rawPath,
-    query: input.target.query,
-    rawHeaders: input.rawHeaders,
-    signedHeaders,
-    payloadHash,
-  });
-  const signingKey = deriveSigningKey(creds.secretAccessKey, credential.date, credential.region, credential.service);
-  const toSign = stringToSign(amzDate, credential.scope, canonical);
-  const computed = hmacHex(signingKey, toSign);
-  if (!sameSignature(signature, computed)) throw signatureMismatch(credential.accessKeyId, toSign, signature, canonical);
-  return {
-    accessKeyId: credential.accessKeyId,
-    payload: payloadModeFor(payloadHash, { seedSignature: computed, signingKey, amzDate, scope: credential.scope }),
-  };
+  return checkSignature(input, creds, { credential, amzDate, signedHeaders, payloadHash, signature, query: input.target.query });
 }
 
 function verifyPresigned(input: AuthInput, creds: StoreCredentials, now: number): AuthenticatedRequest {
@@ -227,14 +212,25 @@ function verifyPresigned(input: AuthInput, creds: StoreCredentials, now: number)
   }
   const payloadHash = queryValue(q, 'X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD';
   const signedHeaders = parseSignedHeaders(signedHeadersText, queryParamsError);
-  const canonical = canonicalRequest({
-    method: input.method,
-    rawPath: input.target.rawPath,
-    query: q.filter(([name]) => name !== 'X-Amz-Signature'),
-    rawHeaders: input.rawHeaders,
-    signedHeaders,
-    payloadHash,
-  });
+  const query = q.filter(([name]) => name !== 'X-Amz-Signature');
+  return checkSignature(input, creds, { credential, amzDate, signedHeaders, payloadHash, signature, query });
+}
+
+/** The part both SigV4 forms share: rebuild the canonical request, sign it, compare. */
+function checkSignature(
+  input: AuthInput,
+  creds: StoreCredentials,
+  signed: {
+    credential: ReturnType<typeof parseCredential>;
+    amzDate: string;
+    signedHeaders: ReturnType<typeof parseSignedHeaders>;
+    payloadHash: string;
+    signature: string;
+    query: AuthInput['target']['query'];
+  },
+): AuthenticatedRequest {
+  const { credential, amzDate, signedHeaders, payloadHash, signature, query } = signed;
+  const canonical = canonicalRequest({ method: input.method, rawPath: input.target.rawPath, query, rawHeaders: input.rawHeaders, signedHeaders, payloadHash });
   const signingKey = deriveSigningKey(creds.secretAccessKey, credential.date, credential.region, credential.service);
   const toSign = stringToSign(amzDate, credential.scope, canonical);
   const computed = hmacHex(signingKey, toSign);
