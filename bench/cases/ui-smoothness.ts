@@ -1,0 +1,106 @@
+/**
+ * Case 6, UI smoothness: the real UI (UploadPage) showing a 10,000-part upload
+ * driven by the real engine over the in-browser fake API and paced transport of
+ * client/bench (`/?bench=ui`), served by the real server from the production
+ * build, in headless Chromium. Per run: a fresh page; once the part map is up,
+ * frames are counted for WINDOW_MS; long tasks are counted from the first
+ * script to the window's end (mounting 10,000 cells included).
+ */
+import { chromium } from 'playwright';
+import type { Browser } from 'playwright';
+import { startAppServer } from '../../e2e/support/app-server.js';
+import { chromiumLaunchOptions } from '../../playwright.config.js';
+import type { BenchCase, BenchContext, Measurement } from '../lib/types.js';
+import { buildClient } from '../lib/ui-bench-build.js';
+import { observeExpression, PAGE_PROBE_SCRIPT, type ObservedWindow } from '../lib/ui-bench-probe.js';
+
+const PARTS = 10_000;
+const LINK_MB_PER_SECOND = 60;
+const CONCURRENCY = 6;
+/** UI_BENCH_SECONDS shortens the window for development runs. */
+const WINDOW_MS = Number(process.env.UI_BENCH_SECONDS ?? 10) * 1000;
+const VIEWPORT = { width: 1280, height: 800 };
+
+export interface UiRun {
+  longTasks: number;
+  longestTaskMs: number;
+  framesPerSecond: number;
+  /** Long tasks that started inside the observed window (steady state, mount excluded). */
+  windowLongTasks: number;
+  window: ObservedWindow;
+}
+
+export async function measureUiRun(browser: Browser, baseUrl: string): Promise<UiRun> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    await context.addInitScript({ content: PAGE_PROBE_SCRIPT });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/?bench=ui&parts=${PARTS}&mbps=${LINK_MB_PER_SECOND}&concurrency=${CONCURRENCY}`);
+    await page.getByRole('progressbar', { name: `Part ${PARTS} of ${PARTS}` }).waitFor({ state: 'attached', timeout: 60_000 });
+    const window = (await page.evaluate(observeExpression(WINDOW_MS))) as ObservedWindow;
+    const durations = window.longTasks.map((task) => task.durationMs);
+    return {
+      longTasks: durations.length,
+      longestTaskMs: durations.length === 0 ? 0 : Math.max(...durations),
+      framesPerSecond: window.frames / ((window.endMs - window.startMs) / 1000),
+      windowLongTasks: window.longTasks.filter((task) => task.startMs >= window.startMs).length,
+      window,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+async function run(context: BenchContext): Promise<Measurement[]> {
+  context.log('ui: building the client (vite build)');
+  await buildClient();
+  const server = await startAppServer();
+  const browser = await chromium.launch(chromiumLaunchOptions);
+  const runs: UiRun[] = [];
+  try {
+    for (let index = 0; index < context.runs; index += 1) {
+      const result = await measureUiRun(browser, server.url);
+      runs.push(result);
+      const w = result.window;
+      context.log(
+        `ui run ${index + 1}: ${result.longTasks} long tasks (longest ${result.longestTaskMs.toFixed(0)} ms; ${result.windowLongTasks} inside the window), ` +
+          `${result.framesPerSecond.toFixed(1)} fps, longest frame gap ${w.longestFrameGapMs.toFixed(0)} ms, ${w.partsDone} parts stored, overall ${w.overall ?? '?'}`,
+      );
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  const conditions =
+    `headless Chromium ${VIEWPORT.width}x${VIEWPORT.height}, production build served by the real server; real engine + UploadPage, ` +
+    `${PARTS} parts of 8 MiB over a fake transport at ${LINK_MB_PER_SECOND} MB/s shared by ${CONCURRENCY} parts in flight, ` +
+    `progress every 50 ms per part, fake sign 5 ms per 100 URLs; ${WINDOW_MS / 1000} s window from when the part map is up; 2 shared cores`;
+  return [
+    {
+      id: 'ui.long-tasks',
+      label: `UI: long tasks (> 50 ms), page start to ${WINDOW_MS / 1000} s into a ${PARTS}-part upload`,
+      unit: 'count',
+      samples: runs.map((r) => r.longTasks),
+      better: 'lower',
+      note: `${conditions}; counts include mounting the part map (inside the window alone: ${runs.map((r) => r.windowLongTasks).join(', ')})`,
+    },
+    {
+      id: 'ui.longest-task',
+      label: 'UI: longest main-thread task',
+      unit: 'ms',
+      samples: runs.map((r) => Math.round(r.longestTaskMs)),
+      better: 'lower',
+      note: `${conditions}; 0 when no task exceeded 50 ms`,
+    },
+    {
+      id: 'ui.frames-per-second',
+      label: `UI: frames per second during a ${PARTS}-part upload`,
+      unit: 'fps',
+      samples: runs.map((r) => Math.round(r.framesPerSecond * 10) / 10),
+      better: 'higher',
+      note: `${conditions}; requestAnimationFrame callbacks ÷ window length (headless Chromium paces at ~60)`,
+    },
+  ];
+}
+
+export const uiSmoothness: BenchCase = { name: 'ui-smoothness', run };

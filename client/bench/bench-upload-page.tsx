@@ -1,0 +1,38 @@
+/**
+ * The real upload page and the real engine (createUploader) over an in-browser
+ * fake API and a paced fake transport, for the UI smoothness benchmark
+ * (bench/cases/ui-smoothness.ts). Open `/?bench=ui&parts=10000`; the upload of
+ * one simulated file starts as soon as the page mounts. Settings: bench-settings.ts.
+ */
+import { useState } from 'react';
+import { createUploader } from '../engine/uploader.js';
+import type { FileLimits } from '../features/upload/file-check.js';
+import { UploadPage } from '../features/upload/upload-page.js';
+import { createBenchUploadApi } from './bench-upload-api.js';
+import { readBenchSettings } from './bench-settings.js';
+import { createPacedTransport } from './paced-transport.js';
+
+const benchLimits: FileLimits = { maxFileSize: 5 * 1024 ** 4, allowedContentTypes: [] };
+
+/** A File that reports `size` without holding the bytes (its slices are empty). */
+function simulatedFile(name: string, size: number): File {
+  const file = new File(['bench'], name, { type: 'application/octet-stream' });
+  Object.defineProperty(file, 'size', { value: size });
+  return file;
+}
+
+export function BenchUploadPage({ search = window.location.search }: { search?: string }) {
+  const [setup] = useState(() => {
+    const settings = readBenchSettings(search);
+    const api = createBenchUploadApi({ partSize: settings.partSize, latencyMs: settings.signLatencyMs });
+    const transport = createPacedTransport({
+      bytesPerSecondPerPart: settings.bytesPerSecond / settings.concurrency,
+      progressIntervalMs: settings.progressIntervalMs,
+    });
+    return {
+      uploader: createUploader({ api, transport, concurrency: settings.concurrency }),
+      files: [simulatedFile(`bench-${settings.parts}-parts.bin`, settings.parts * settings.partSize)],
+    };
+  });
+  return <UploadPage uploader={setup.uploader} limits={benchLimits} initialFiles={setup.files} discardSession={() => Promise.resolve()} />;
+}
