@@ -1,0 +1,222 @@
+/**
+ * Case 7, the server:
+ * - presign throughput: the app in-process (createApp + S3UploadStore against
+ *   the embedded store on port 0), `POST /api/uploads/sign` with 100 part
+ *   numbers per call over keep-alive loopback; load generator and server share
+ *   this process.
+ * - API latency under load: the real server in its own process
+ *   (startAppServer), 100 virtual clients each running create, sign, PUT of a
+ *   one-part file to the store, complete, several rounds; p50/p99 per call type.
+ */
+import { startAppServer } from '../../e2e/support/app-server.js';
+import { startTestApp } from '../../server/app-harness.js';
+import { startLocalBackend } from '../../server/testing/local-backend.js';
+import { API_ROUTES, UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
+import type { CompleteUploadResponse, CreateUploadResponse, SignPartsResponse } from '../../shared/api.js';
+import { MAX_SIGN_BATCH, MiB, TiB } from '../../shared/limits.js';
+import type { BenchCase, BenchContext, Measurement } from '../lib/types.js';
+
+// The SDK warns on every run that its 2027 releases need Node 22; this project runs on 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const PART_SIZE = 8 * MiB;
+const SIGN_PARTS = 10_000;
+const SIGN_CALLS = 200;
+const SIGN_WARMUP_CALLS = 10;
+const SIGN_CONCURRENCY = 4;
+
+const CLIENTS = 100;
+const ROUNDS = 5;
+const SMALL_FILE_BYTES = 64 * 1024;
+
+const CALL_TYPES = ['create', 'sign', 'complete'] as const;
+type CallType = (typeof CALL_TYPES)[number];
+
+export class ServerBenchError extends Error {
+  override name = 'ServerBenchError';
+}
+
+async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (token !== undefined) headers[UPLOAD_TOKEN_HEADER] = token;
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new ServerBenchError(`POST ${new URL(url).pathname} answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+/** Runs `count` tasks with at most `concurrency` at a time. */
+async function runPool(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+/** Nearest-rank percentile of unsorted samples. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) throw new ServerBenchError('no samples for a percentile');
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+interface PresignRun {
+  urlsPerSecond: number;
+  /** URLs per second of this process's CPU time (server and load generator together). */
+  urlsPerCpuSecond: number;
+}
+
+async function measurePresign(baseUrl: string, token: string): Promise<PresignRun> {
+  const batches = SIGN_PARTS / MAX_SIGN_BATCH;
+  const sign = async (call: number) => {
+    const first = (call % batches) * MAX_SIGN_BATCH + 1;
+    const partNumbers = Array.from({ length: MAX_SIGN_BATCH }, (_, i) => first + i);
+    const { parts } = await postJson<SignPartsResponse>(baseUrl + API_ROUTES.sign, { partNumbers }, token);
+    if (parts.length !== MAX_SIGN_BATCH) throw new ServerBenchError(`sign answered ${parts.length} URLs, expected ${MAX_SIGN_BATCH}`);
+  };
+  await runPool(SIGN_WARMUP_CALLS, SIGN_CONCURRENCY, sign);
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  await runPool(SIGN_CALLS, SIGN_CONCURRENCY, sign);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const urls = SIGN_CALLS * MAX_SIGN_BATCH;
+  return { urlsPerSecond: urls / seconds, urlsPerCpuSecond: urls / ((cpu.user + cpu.system) / 1e6) };
+}
+
+async function presignRuns(context: BenchContext): Promise<PresignRun[]> {
+  const backend = await startLocalBackend(undefined);
+  try {
+    const app = await startTestApp(backend, { partSize: PART_SIZE, maxFileSize: 5 * TiB });
+    try {
+      const session = await postJson<CreateUploadResponse>(app.baseUrl + API_ROUTES.uploads, { fileName: 'presign-bench.bin', size: SIGN_PARTS * PART_SIZE });
+      const runs: PresignRun[] = [];
+      for (let index = 0; index < context.runs; index += 1) {
+        const run = await measurePresign(app.baseUrl, session.token);
+        runs.push(run);
+        context.log(`server presign run ${index + 1}: ${Math.round(run.urlsPerSecond)} URLs/s wall, ${Math.round(run.urlsPerCpuSecond)} URLs per CPU second`);
+      }
+      return runs;
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await backend.close();
+  }
+}
+
+type Latencies = Record<CallType, number[]>;
+
+async function timed<T>(latencies: Latencies, type: CallType, call: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await call();
+  latencies[type].push(performance.now() - started);
+  return result;
+}
+
+/** One virtual client's upload of a one-part file, timing each API call. */
+async function uploadOnce(baseUrl: string, client: number, body: Blob, latencies: Latencies): Promise<void> {
+  const session = await timed(latencies, 'create', () =>
+    postJson<CreateUploadResponse>(baseUrl + API_ROUTES.uploads, { fileName: `client-${client}.bin`, size: body.size, contentType: 'application/octet-stream' }),
+  );
+  const { parts } = await timed(latencies, 'sign', () => postJson<SignPartsResponse>(baseUrl + API_ROUTES.sign, { partNumbers: [1] }, session.token));
+  const url = parts[0]?.url;
+  if (url === undefined) throw new ServerBenchError('sign answered no URL');
+  const put = await fetch(url, { method: 'PUT', body });
+  const etag = put.headers.get('etag');
+  await put.arrayBuffer();
+  if (!put.ok || etag === null) throw new ServerBenchError(`part PUT answered ${put.status} (ETag ${etag ?? 'missing'})`);
+  const done = await timed(latencies, 'complete', () =>
+    postJson<CompleteUploadResponse>(baseUrl + API_ROUTES.complete, { parts: [{ partNumber: 1, etag }] }, session.token),
+  );
+  if (done.size !== body.size) throw new ServerBenchError(`complete stored ${done.size} bytes, expected ${body.size}`);
+}
+
+async function loadRound(baseUrl: string, body: Blob, rounds: number): Promise<Latencies> {
+  const latencies: Latencies = { create: [], sign: [], complete: [] };
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, client) => {
+      for (let round = 0; round < rounds; round += 1) await uploadOnce(baseUrl, client, body, latencies);
+    }),
+  );
+  return latencies;
+}
+
+async function latencyRuns(context: BenchContext): Promise<Latencies[]> {
+  // All clients come from 127.0.0.1: the per-IP rate limit would answer 429 to the load, not measure it.
+  const server = await startAppServer({ RATE_LIMIT: '0' });
+  try {
+    const body = new Blob([new Uint8Array(SMALL_FILE_BYTES).fill(7)]);
+    await loadRound(server.url, body, 1); // warm-up: JIT, connections, the store's bucket
+    const runs: Latencies[] = [];
+    for (let index = 0; index < context.runs; index += 1) {
+      const started = performance.now();
+      const latencies = await loadRound(server.url, body, ROUNDS);
+      const seconds = (performance.now() - started) / 1000;
+      runs.push(latencies);
+      context.log(`server latency run ${index + 1}: ${CLIENTS * ROUNDS} uploads in ${seconds.toFixed(1)} s (${((CLIENTS * ROUNDS) / seconds).toFixed(0)} uploads/s)`);
+      const line = CALL_TYPES.map((type) => `${type} p50 ${percentile(latencies[type], 50).toFixed(1)} / p99 ${percentile(latencies[type], 99).toFixed(1)} ms`);
+      context.log(`server latency run ${index + 1}: ${line.join(', ')}`);
+    }
+    return runs;
+  } finally {
+    await server.stop();
+  }
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+async function run(context: BenchContext): Promise<Measurement[]> {
+  const presign = await presignRuns(context);
+  const latency = await latencyRuns(context);
+  const presignNote =
+    `createApp + S3UploadStore in-process against the embedded store; ${SIGN_CALLS} sign calls × ${MAX_SIGN_BATCH} parts after ${SIGN_WARMUP_CALLS} warm-up calls, ` +
+    `${SIGN_CONCURRENCY} in flight over keep-alive loopback; the load generator shares the process and the machine's 2 cores ` +
+    `(URLs per CPU second of the process: ${presign.map((r) => Math.round(r.urlsPerCpuSecond)).join(', ')})`;
+  const latencyNote =
+    `real server in its own process (startAppServer, embedded store in that process, RATE_LIMIT=0); ${CLIENTS} concurrent clients × ${ROUNDS} uploads each ` +
+    `of a ${SMALL_FILE_BYTES / 1024} KiB one-part file (create, sign, PUT to the store, complete), keep-alive fetch from this process after a warm-up round; 2 shared cores`;
+  const all = (l: Latencies) => CALL_TYPES.flatMap((type) => l[type]);
+  const measurements: Measurement[] = [
+    {
+      id: 'server.presign-per-second',
+      label: 'Server: part URLs presigned per second',
+      unit: 'URLs/s',
+      samples: presign.map((r) => Math.round(r.urlsPerSecond)),
+      better: 'higher',
+      note: presignNote,
+    },
+    {
+      id: 'server.api-p50',
+      label: `Server: API p50, ${CLIENTS} concurrent uploads (create, sign, complete)`,
+      unit: 'ms',
+      samples: latency.map((l) => round1(percentile(all(l), 50))),
+      better: 'lower',
+      note: latencyNote,
+    },
+    {
+      id: 'server.api-p99',
+      label: `Server: API p99, ${CLIENTS} concurrent uploads (create, sign, complete)`,
+      unit: 'ms',
+      samples: latency.map((l) => round1(percentile(all(l), 99))),
+      better: 'lower',
+      note: latencyNote,
+    },
+  ];
+  for (const type of CALL_TYPES) {
+    for (const p of [50, 99] as const) {
+      measurements.push({
+        id: `server.api-p${p}.${type}`,
+        label: `Server: ${type} p${p}, ${CLIENTS} concurrent uploads`,
+        unit: 'ms',
+        samples: latency.map((l) => round1(percentile(l[type], p))),
+        better: 'lower',
+        note: latencyNote,
+      });
+    }
+  }
+  return measurements;
+}
+
+export const server: BenchCase = { name: 'server', run };
