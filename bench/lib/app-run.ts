@@ -1,0 +1,80 @@
+/**
+ * One app run: the real app in the page, the file handed to its file input, timed
+ * in the page from the input's change event to the card's status becoming Done.
+ */
+import type { Page } from 'playwright';
+import type { AppServer } from '../../e2e/support/app-server.js';
+
+/**
+ * Installed before the app's own scripts: a capture listener for the file input's
+ * change, and a MutationObserver on the cards' data-status. Plain JS in a string
+ * so nothing from the bundler leaks into the page.
+ */
+const TIMING_SCRIPT = `
+  window.__benchTiming = { changeAt: null, doneAt: null, status: null };
+  document.addEventListener('change', (event) => {
+    const input = event.target;
+    if (input instanceof HTMLInputElement && input.type === 'file' && window.__benchTiming.changeAt === null) {
+      window.__benchTiming.changeAt = performance.now();
+    }
+  }, true);
+  new MutationObserver(() => {
+    const card = document.querySelector('article.file-card');
+    if (!card) return;
+    const status = card.getAttribute('data-status');
+    window.__benchTiming.status = status;
+    if (status === 'done' && window.__benchTiming.doneAt === null) window.__benchTiming.doneAt = performance.now();
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+`;
+
+export class AppUploadFailedError extends Error {
+  override name = 'AppUploadFailedError';
+}
+
+export interface AppResult {
+  bytes: number;
+  /** Change event to Done (create, sign, every part, complete). */
+  totalMs: number;
+  key: string;
+}
+
+export async function openAppPage(page: Page, app: AppServer): Promise<void> {
+  await page.addInitScript(TIMING_SCRIPT);
+  await page.goto(app.url);
+  await page.getByRole('button', { name: 'Choose files' }).waitFor();
+}
+
+/** Hands the file to the app's input; the upload starts on its own. */
+export async function chooseFile(page: Page, filePath: string): Promise<void> {
+  await page.locator('input[type=file]').setInputFiles(filePath);
+}
+
+interface PageTiming {
+  changeAt: number | null;
+  doneAt: number | null;
+  status: string | null;
+}
+
+export async function waitForDone(page: Page, bytes: number, timeoutMs = 30 * 60_000): Promise<AppResult> {
+  // Functions, not strings: the app's CSP forbids eval, which string predicates need.
+  await page.waitForFunction(
+    () => {
+      const timing = (window as unknown as { __benchTiming: PageTiming }).__benchTiming;
+      return timing.doneAt !== null || timing.status === 'failed' || timing.status === 'cancelled';
+    },
+    undefined,
+    { polling: 100, timeout: timeoutMs },
+  );
+  const timing = await page.evaluate(() => (window as unknown as { __benchTiming: PageTiming }).__benchTiming);
+  if (timing.doneAt === null || timing.changeAt === null) {
+    const message = await page.locator('article.file-card [role=alert]').textContent().catch(() => null);
+    throw new AppUploadFailedError(`the app's upload ended as ${timing.status}: ${message ?? 'no message'}`);
+  }
+  const key = (await page.locator('article.file-card code').first().textContent()) ?? '';
+  return { bytes, totalMs: timing.doneAt - timing.changeAt, key };
+}
+
+export async function runApp(page: Page, filePath: string, bytes: number): Promise<AppResult> {
+  await chooseFile(page, filePath);
+  return waitForDone(page, bytes);
+}
