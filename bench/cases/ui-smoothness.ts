@@ -12,6 +12,7 @@ import { startAppServer } from '../../e2e/support/app-server.js';
 import { chromiumLaunchOptions } from '../../playwright.config.js';
 import type { BenchCase, BenchContext, Measurement } from '../lib/types.js';
 import { buildClient } from '../lib/ui-bench-build.js';
+import { formatSelfTime, topSelfTime, type CpuProfile } from '../lib/ui-bench-profile.js';
 import { observeExpression, PAGE_PROBE_SCRIPT, type ObservedWindow } from '../lib/ui-bench-probe.js';
 
 const PARTS = 10_000;
@@ -19,6 +20,8 @@ const LINK_MB_PER_SECOND = 60;
 const CONCURRENCY = 6;
 /** UI_BENCH_SECONDS shortens the window for development runs. */
 const WINDOW_MS = Number(process.env.UI_BENCH_SECONDS ?? 10) * 1000;
+/** UI_BENCH_PROFILE=1 records a CPU profile of each run (page start to window end) and logs the top self-time functions. */
+const PROFILE = process.env.UI_BENCH_PROFILE === '1';
 const VIEWPORT = { width: 1280, height: 800 };
 
 export interface UiRun {
@@ -28,6 +31,7 @@ export interface UiRun {
   /** Long tasks that started inside the observed window (steady state, mount excluded). */
   windowLongTasks: number;
   window: ObservedWindow;
+  profile?: CpuProfile;
 }
 
 export async function measureUiRun(browser: Browser, baseUrl: string): Promise<UiRun> {
@@ -35,9 +39,16 @@ export async function measureUiRun(browser: Browser, baseUrl: string): Promise<U
   try {
     await context.addInitScript({ content: PAGE_PROBE_SCRIPT });
     const page = await context.newPage();
+    // A cross-site navigation swaps the renderer and drops the profiler: with PROFILE, open a same-origin page first.
+    if (PROFILE) await page.goto(`${baseUrl}/health`);
+    const cdp = PROFILE ? await context.newCDPSession(page) : undefined;
+    await cdp?.send('Profiler.enable');
+    await cdp?.send('Profiler.start');
     await page.goto(`${baseUrl}/?bench=ui&parts=${PARTS}&mbps=${LINK_MB_PER_SECOND}&concurrency=${CONCURRENCY}`);
-    await page.getByRole('progressbar', { name: `Part ${PARTS} of ${PARTS}` }).waitFor({ state: 'attached', timeout: 60_000 });
+    // A CSS selector, not getByRole: computing accessible names of 10,000 cells would itself be a long task in the page.
+    await page.locator(`[role="progressbar"][aria-label="Part ${PARTS} of ${PARTS}"]`).waitFor({ state: 'attached', timeout: 60_000 });
     const window = (await page.evaluate(observeExpression(WINDOW_MS))) as ObservedWindow;
+    const profile = cdp ? ((await cdp.send('Profiler.stop')).profile as CpuProfile) : undefined;
     const durations = window.longTasks.map((task) => task.durationMs);
     return {
       longTasks: durations.length,
@@ -45,6 +56,7 @@ export async function measureUiRun(browser: Browser, baseUrl: string): Promise<U
       framesPerSecond: window.frames / ((window.endMs - window.startMs) / 1000),
       windowLongTasks: window.longTasks.filter((task) => task.startMs >= window.startMs).length,
       window,
+      ...(profile !== undefined && { profile }),
     };
   } finally {
     await context.close();
@@ -66,6 +78,7 @@ async function run(context: BenchContext): Promise<Measurement[]> {
         `ui run ${index + 1}: ${result.longTasks} long tasks (longest ${result.longestTaskMs.toFixed(0)} ms; ${result.windowLongTasks} inside the window), ` +
           `${result.framesPerSecond.toFixed(1)} fps, longest frame gap ${w.longestFrameGapMs.toFixed(0)} ms, ${w.partsDone} parts stored, overall ${w.overall ?? '?'}`,
       );
+      if (result.profile) context.log(`ui run ${index + 1}: top self time (main thread, page start to window end)\n${formatSelfTime(topSelfTime(result.profile, 20))}`);
     }
   } finally {
     await browser.close();
