@@ -52,7 +52,7 @@ async function cancelOnce(rig: Rig, filePath: string): Promise<CancelTiming> {
 
     const inFlight = new Set<Request>();
     let partsFinished = 0;
-    let cancelledAt: number | undefined;
+    let cancelledAt: number | undefined = undefined; // set when Cancel is clicked
     let lastClosedAt = 0;
     let putsStartedAfterCancel = 0;
     page.on('request', (request) => {
