@@ -36,9 +36,10 @@ export interface TestApp {
 
 export const TEST_SECRET = 'integration-test-secret-0123456789abcdef';
 
-export async function startTestApp(backend: S3Backend, overrides: Partial<AppConfig> = {}): Promise<TestApp> {
-  const config: AppConfig = {
-    keyPrefix: `test-${randomUUID().slice(0, 8)}/`,
+/** App settings for tests: 5 MiB parts, 1 GiB files, no rate limit. */
+export function testAppConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    keyPrefix: 'uploads/',
     partSize: 5 * 1024 * 1024,
     maxFileSize: 1024 ** 3,
     allowedContentTypes: [],
@@ -51,6 +52,10 @@ export async function startTestApp(backend: S3Backend, overrides: Partial<AppCon
     rateLimitPerMinute: 0,
     ...overrides,
   };
+}
+
+export async function startTestApp(backend: S3Backend, overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const config = testAppConfig({ keyPrefix: `test-${randomUUID().slice(0, 8)}/`, ...overrides });
   const s3 = createS3Client({ endpoint: backend.endpoint, region: backend.region, accessKeyId: backend.accessKeyId, secretAccessKey: backend.secretAccessKey });
   const clock = createFakeClock();
   const metrics = createMetrics();

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredPart } from '../../shared/api.js';
 import { UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
 import { createApp } from '../app.js';
+import { testAppConfig } from '../app-harness.js';
 import { createMetrics } from '../metrics.js';
 import { UploadNotFoundError } from '../s3/errors.js';
 import type { PendingUpload, StoredObject, UploadRef, UploadStore } from '../s3/upload-store.js';
@@ -60,19 +61,7 @@ afterEach(async () => {
 async function abortWith(store: ScriptedStore) {
   const metrics = createMetrics();
   const app = createApp({
-    config: {
-      keyPrefix: 'uploads/',
-      partSize: 5 * 1024 * 1024,
-      maxFileSize: 1024 ** 3,
-      allowedContentTypes: [],
-      tokenSecret: SECRET,
-      uploadTtlMs: 3_600_000,
-      presignTtlSeconds: 900,
-      downloadTtlSeconds: 600,
-      publicOrigin: 'http://localhost:3000',
-      concurrency: 6,
-      rateLimitPerMinute: 0,
-    },
+    config: testAppConfig({ tokenSecret: SECRET }),
     store,
     clock: { now: () => NOW },
     logger: pino({ level: 'silent' }),
