@@ -49,7 +49,8 @@ export async function chooseFile(page: Page, filePath: string): Promise<void> {
   await page.locator('input[type=file]').setInputFiles(filePath);
 }
 
-interface PageTiming {
+export interface PageTiming {
+  /** performance.now() at the file input's change event. */
   changeAt: number | null;
   doneAt: number | null;
   status: string | null;
@@ -65,7 +66,7 @@ export async function waitForDone(page: Page, bytes: number, timeoutMs = 30 * 60
     undefined,
     { polling: 100, timeout: timeoutMs },
   );
-  const timing = await page.evaluate(() => (window as unknown as { __benchTiming: PageTiming }).__benchTiming);
+  const timing = await pageTiming(page);
   if (timing.doneAt === null || timing.changeAt === null) {
     const message = await page.locator('article.file-card [role=alert]').textContent().catch(() => null);
     throw new AppUploadFailedError(`the app's upload ended as ${timing.status}: ${message ?? 'no message'}`);
@@ -77,4 +78,8 @@ export async function waitForDone(page: Page, bytes: number, timeoutMs = 30 * 60
 export async function runApp(page: Page, filePath: string, bytes: number): Promise<AppResult> {
   await chooseFile(page, filePath);
   return waitForDone(page, bytes);
+}
+
+export async function pageTiming(page: Page): Promise<PageTiming> {
+  return page.evaluate(() => (window as unknown as { __benchTiming: PageTiming }).__benchTiming);
 }

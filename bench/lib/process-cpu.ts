@@ -1,0 +1,58 @@
+/**
+ * CPU seconds per process kind (Linux /proc), diffed across a run, to show which
+ * process - renderer, Chromium's browser or network process, or the server with
+ * its embedded store - is busy while bytes move. Off Linux it reports nothing.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100; // USER_HZ
+
+interface ProcessSample {
+  kind: string;
+  cpuSeconds: number;
+}
+
+function kindOf(cmdline: string[]): string | undefined {
+  const [exe = '', ...args] = cmdline;
+  if (exe.includes('chromium') || exe.includes('chrome')) {
+    const type = args.find((arg) => arg.startsWith('--type='))?.slice('--type='.length);
+    const service = args.find((arg) => arg.startsWith('--utility-sub-type='))?.slice('--utility-sub-type='.length);
+    return `chromium ${type === undefined ? 'browser' : service !== undefined ? `${type} ${service}` : type}`;
+  }
+  if (args.some((arg) => arg.endsWith('server/main.ts'))) return 'app server + embedded store (node)';
+  return undefined;
+}
+
+export function snapshotCpu(): Map<number, ProcessSample> {
+  const out = new Map<number, ProcessSample>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    try {
+      let cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      // Chromium's zygote children rewrite their title into one space-separated string.
+      if (cmdline.length === 1) cmdline = cmdline[0]!.split(' ');
+      const kind = kindOf(cmdline);
+      if (kind === undefined) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      out.set(Number(pid), { kind, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND });
+    } catch {
+      // gone since readdir
+    }
+  }
+  return out;
+}
+
+/** CPU seconds spent between two snapshots, summed per process kind, busiest first. */
+export function cpuBetween(before: Map<number, ProcessSample>, after: Map<number, ProcessSample>): [string, number][] {
+  const byKind = new Map<string, number>();
+  for (const [pid, sample] of after) {
+    const spent = sample.cpuSeconds - (before.get(pid)?.cpuSeconds ?? 0);
+    byKind.set(sample.kind, (byKind.get(sample.kind) ?? 0) + spent);
+  }
+  return [...byKind].filter(([, seconds]) => seconds > 0).sort((a, b) => b[1] - a[1]);
+}
