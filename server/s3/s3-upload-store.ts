@@ -8,7 +8,6 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListPartsCommand,
-  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -16,6 +15,7 @@ import type { StoredPart } from '../../shared/api.js';
 import { isUploadGone, translateS3Error } from './errors.js';
 import type { PendingUpload, StoredObject, UploadRef, UploadStore } from './upload-store.js';
 import { contentDisposition } from './content-disposition.js';
+import { PartUrlSigner } from './part-url-signer.js';
 
 async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
   try {
@@ -27,10 +27,12 @@ async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
 
 export class S3UploadStore implements UploadStore {
   readonly #client: S3Client;
+  readonly #partSigner: PartUrlSigner;
   readonly bucket: string;
 
   constructor(options: { client: S3Client; bucket: string }) {
     this.#client = options.client;
+    this.#partSigner = new PartUrlSigner(options);
     this.bucket = options.bucket;
   }
 
@@ -42,16 +44,8 @@ export class S3UploadStore implements UploadStore {
     return { key, uploadId: out.UploadId };
   }
 
-  async signPart(input: UploadRef & { partNumber: number; contentLength: number; expiresInSeconds: number }): Promise<string> {
-    const command = new UploadPartCommand({
-      Bucket: this.bucket,
-      Key: input.key,
-      UploadId: input.uploadId,
-      PartNumber: input.partNumber,
-      ContentLength: input.contentLength,
-    });
-    // Signing content-length makes the store refuse a body of any other length.
-    return getSignedUrl(this.#client, command, { expiresIn: input.expiresInSeconds, signableHeaders: new Set(['content-length']) });
+  signPart(input: UploadRef & { partNumber: number; contentLength: number; expiresInSeconds: number }): Promise<string> {
+    return this.#partSigner.sign(input);
   }
 
   async listParts({ key, uploadId }: UploadRef): Promise<StoredPart[]> {
