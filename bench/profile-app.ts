@@ -1,7 +1,9 @@
 /**
  * Where an app upload spends its time, next to the ceiling's:
  *
- *   npx tsx bench/profile-app.ts [--size 1GiB] [--no-build]
+ *   npx tsx bench/profile-app.ts [--size 1GiB] [--slow] [--no-build]
+ *
+ * --slow applies the slow-link case's network emulation (50 ms, 200 Mbit/s) to both pages.
  *
  * One ceiling run and one app run of the same file; for each, CPU seconds per
  * process (renderer, Chromium browser/network process, server + embedded store)
@@ -18,7 +20,7 @@ import { parseBenchArgs } from './lib/args.js';
 import { buildClient } from './lib/build-client.js';
 import { openCeilingPage, runCeiling } from './lib/ceiling-run.js';
 import { withCleanup } from './lib/cleanup.js';
-import { deleteObject } from './lib/harness.js';
+import { deleteObject, emulateLink, SLOW_LINK } from './lib/harness.js';
 import { cpuBetween, snapshotCpu } from './lib/process-cpu.js';
 import { startRig, withPage } from './lib/rig.js';
 import { formatSize, megabytesPerSecond } from './lib/size.js';
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
   if (args.build) await buildClient();
   const size = args.fileSize;
+  const slow = process.argv.includes('--slow');
   const filePath = await testFile(size);
 
   const report = await withCleanup(async (scope) => {
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
     const ceiling = await withPage(rig, async (page) => {
       await keepAllResourceTimings(page);
       await openCeilingPage(page, rig.app);
+      if (slow) await emulateLink(page, SLOW_LINK);
       const before = snapshotCpu();
       const started = performance.now();
       const result = await runCeiling(page, filePath);
@@ -76,6 +80,7 @@ async function main(): Promise<void> {
     const app = await withPage(rig, async (page) => {
       await keepAllResourceTimings(page);
       await openAppPage(page, rig.app);
+      if (slow) await emulateLink(page, SLOW_LINK);
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 1000 }); // µs
@@ -97,11 +102,11 @@ async function main(): Promise<void> {
     const profiledMs = (app.profile.endTime - app.profile.startTime) / 1000;
     const idleMs = topSelfTime(app.profile, 1000).filter((row) => row.frame.startsWith('(idle)')).reduce((sum, row) => sum + row.selfMs, 0);
     await mkdir(RESULTS_DIR, { recursive: true });
-    await writeFile(`${RESULTS_DIR}app-profile.cpuprofile`, JSON.stringify(app.profile));
+    await writeFile(`${RESULTS_DIR}app-profile${slow ? '-slow' : ''}.cpuprofile`, JSON.stringify(app.profile));
     return [
       `# Where an app upload spends its time (${formatSize(size)})`,
       '',
-      `${new Date().toISOString()} · one ceiling run, then one app run, same file, same server and store, no throttling.`,
+      `${new Date().toISOString()} · one ceiling run, then one app run, same file, same server and store, ${slow ? `slow link (latency ${SLOW_LINK.latency} ms, upload ${SLOW_LINK.uploadThroughput} B/s)` : 'no throttling'}.`,
       '',
       `Ceiling ${ceiling.mbps.toFixed(1)} MB/s (PUT phase) · app ${app.mbps.toFixed(1)} MB/s (change to Done) · app ÷ ceiling ${((app.mbps / ceiling.mbps) * 100).toFixed(0)} %`,
       '',
@@ -135,7 +140,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n');
   });
-  await writeFile(`${RESULTS_DIR}app-profile.md`, report);
+  await writeFile(`${RESULTS_DIR}app-profile${slow ? '-slow' : ''}.md`, report);
   process.stdout.write(report);
 }
 

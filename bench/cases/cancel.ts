@@ -16,6 +16,34 @@ import type { Rig } from '../lib/rig.js';
 import { formatSize } from '../lib/size.js';
 import type { BenchCase, Measurement } from '../lib/types.js';
 
+/**
+ * In-page clock for "did a part start after Cancel": the click's time, and the
+ * time of every XHR PUT send (wrapped, measurement only). Node's clock cannot tell,
+ * since Playwright's click lands some milliseconds after it is called.
+ */
+const CANCEL_PROBE_SCRIPT = `
+  window.__benchCancel = { clickAt: null, putSends: [] };
+  document.addEventListener('click', (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button') : null;
+    if (button && button.textContent.trim() === 'Cancel') window.__benchCancel.clickAt = performance.now();
+  }, true);
+  const open = XMLHttpRequest.prototype.open;
+  const send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function (method, ...rest) {
+    this.__benchMethod = method;
+    return open.call(this, method, ...rest);
+  };
+  XMLHttpRequest.prototype.send = function (...args) {
+    if (this.__benchMethod === 'PUT') window.__benchCancel.putSends.push(performance.now());
+    return send.apply(this, args);
+  };
+`;
+
+interface CancelProbe {
+  clickAt: number | null;
+  putSends: number[];
+}
+
 const THROTTLE_BYTES_PER_S = 20 * 1024 * 1024; // six 8 MiB parts take ~2.4 s, so cancel lands mid-part
 const FILE_SIZE = 200 * 1000 * 1000;
 const POLL_MS = 10;
@@ -29,7 +57,8 @@ interface CancelTiming {
   requestsClosedMs: number;
   uploadGoneMs: number;
   inFlightAtCancel: number;
-  putsStartedAfterCancel: number;
+  /** Part PUTs the page sent after the Cancel click event (in-page clock); should be 0. */
+  putsSentAfterClick: number;
 }
 
 async function multipartUploadCount(rig: Rig): Promise<number> {
@@ -47,6 +76,7 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
 
 async function cancelOnce(rig: Rig, filePath: string): Promise<CancelTiming> {
   return withPage(rig, async (page) => {
+    await page.addInitScript(CANCEL_PROBE_SCRIPT);
     await openAppPage(page, rig.app);
     await emulateLink(page, { latency: 0, uploadThroughput: THROTTLE_BYTES_PER_S });
 
@@ -54,11 +84,8 @@ async function cancelOnce(rig: Rig, filePath: string): Promise<CancelTiming> {
     let partsFinished = 0;
     let cancelledAt: number | undefined = undefined; // set when Cancel is clicked
     let lastClosedAt = 0;
-    let putsStartedAfterCancel = 0;
     page.on('request', (request) => {
-      if (request.method() !== 'PUT') return;
-      inFlight.add(request);
-      if (cancelledAt !== undefined) putsStartedAfterCancel += 1;
+      if (request.method() === 'PUT') inFlight.add(request);
     });
     const closed = (request: Request) => {
       if (!inFlight.delete(request)) return;
@@ -86,11 +113,13 @@ async function cancelOnce(rig: Rig, filePath: string): Promise<CancelTiming> {
       return count === 0;
     }, 'the multipart upload to be gone');
     await until(() => inFlight.size === 0, 'every in-flight PUT to close');
+    const probe = await page.evaluate(() => (window as unknown as { __benchCancel: CancelProbe }).__benchCancel);
+    const clickAt = probe.clickAt ?? Number.POSITIVE_INFINITY;
     return {
       requestsClosedMs: lastClosedAt - cancelledAt,
       uploadGoneMs: goneAt - cancelledAt,
       inFlightAtCancel,
-      putsStartedAfterCancel,
+      putsSentAfterClick: probe.putSends.filter((sentAt) => sentAt > clickAt).length,
     };
   });
 }
@@ -109,7 +138,7 @@ export const cancelCase: BenchCase = {
         gone.push(timing.uploadGoneMs);
         log(
           `cancel round ${round}/${runs}: ${timing.inFlightAtCancel} PUTs in flight; closed after ${timing.requestsClosedMs.toFixed(0)} ms, ` +
-            `upload gone after ${timing.uploadGoneMs.toFixed(0)} ms; ${timing.putsStartedAfterCancel} PUTs started after cancel`,
+            `upload gone after ${timing.uploadGoneMs.toFixed(0)} ms; ${timing.putsSentAfterClick} PUTs sent after the click event`,
         );
       }
       const conditions = `${formatSize(FILE_SIZE)} file, upload throttled to ${THROTTLE_BYTES_PER_S / 1024 ** 2} MiB/s by CDP network emulation, cancelled after the first part is stored; clock in Node starts just before Playwright's click (after hover)`;

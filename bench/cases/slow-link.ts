@@ -6,15 +6,13 @@
  */
 import { testFile } from '../../e2e/support/test-file.js';
 import { withCleanup } from '../lib/cleanup.js';
-import { emulateLink } from '../lib/harness.js';
-import type { LinkConditions } from '../lib/harness.js';
+import { emulateLink, SLOW_LINK } from '../lib/harness.js';
 import { appOnce, ceilingOnce, startRig } from '../lib/rig.js';
 import type { PreparePage } from '../lib/rig.js';
 import { slowFileSizeOf } from '../lib/runner-context.js';
 import { formatSize } from '../lib/size.js';
 import type { BenchCase, Measurement } from '../lib/types.js';
 
-export const SLOW_LINK: LinkConditions = { latency: 50, uploadThroughput: 25_000_000 }; // 200 Mbit/s
 const CAP_MB_PER_S = SLOW_LINK.uploadThroughput / 1e6;
 /** Six 8 MiB parts: one round of the 6 parallel PUTs, about 2 s under a shared cap, 0.3 s if each request had its own. */
 const CHECK_SIZE = 48 * 1024 * 1024;

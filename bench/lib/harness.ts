@@ -38,6 +38,9 @@ export interface LinkConditions {
   uploadThroughput: number;
 }
 
+/** The slow link of the slow-link case: 50 ms added latency, upload capped at 200 Mbit/s. */
+export const SLOW_LINK: LinkConditions = { latency: 50, uploadThroughput: 25_000_000 };
+
 /** Chromium's own network emulation (what DevTools' throttling uses), applied to one page. */
 export async function emulateLink(page: Page, link: LinkConditions): Promise<CDPSession> {
   const cdp = await page.context().newCDPSession(page);
