@@ -11,7 +11,6 @@ import type { Browser } from 'playwright';
 import { startAppServer } from '../../e2e/support/app-server.js';
 import { chromiumLaunchOptions } from '../../playwright.config.js';
 import type { BenchCase, BenchContext, Measurement } from '../lib/types.js';
-import { buildClient } from '../lib/ui-bench-build.js';
 import { formatSelfTime, topSelfTime, type CpuProfile } from '../lib/ui-bench-profile.js';
 import { observeExpression, PAGE_PROBE_SCRIPT, type ObservedWindow } from '../lib/ui-bench-probe.js';
 
@@ -64,8 +63,7 @@ export async function measureUiRun(browser: Browser, baseUrl: string): Promise<U
 }
 
 async function run(context: BenchContext): Promise<Measurement[]> {
-  context.log('ui: building the client (vite build)');
-  await buildClient();
+  // bench/run.ts builds the client (dist/client) before any case runs.
   const server = await startAppServer();
   const browser = await chromium.launch(chromiumLaunchOptions);
   const runs: UiRun[] = [];
