@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { parseSize } from './lib/size.js';
 
 const RGW_CONNECTION_FILE = fileURLToPath(new URL('../.data/rgw/connection.json', import.meta.url));
 const LOCAL_S3_MAIN = fileURLToPath(new URL('../server/local-s3/main.ts', import.meta.url));
@@ -52,15 +53,6 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-const UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, kb: 1e3, mb: 1e6, gb: 1e9 };
-
-export function parseSize(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
-  const unit = UNITS[(m?.[2] ?? '').toLowerCase()];
-  if (!m || unit === undefined) throw new Error(`Cannot parse size "${text}" (try 256MiB or 1GiB)`);
-  return Math.round(Number(m[1]) * unit);
 }
 
 function argument(name: string, fallback: string): string {

@@ -1,5 +1,4 @@
-/** Byte sizes as people write them on the command line ("1GiB", "256MiB", "200MB"). */
-const UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, kb: 1e3, mb: 1e6, gb: 1e9 };
+import { parseSize as parseHumanSize } from '../../server/human-units.js';
 
 export class SizeFormatError extends Error {
   override name = 'SizeFormatError';
@@ -8,11 +7,11 @@ export class SizeFormatError extends Error {
   }
 }
 
+/** Byte sizes as people write them on the command line ("1GiB", "256MiB", "200MB"), as the server's config reads them. */
 export function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
-  const factor = match ? UNITS[match[2]!.toLowerCase()] : undefined;
-  if (!match || factor === undefined) throw new SizeFormatError(text);
-  return Math.round(Number(match[1]) * factor);
+  const bytes = parseHumanSize(text);
+  if (bytes === undefined) throw new SizeFormatError(text);
+  return bytes;
 }
 
 /** "1 GiB", "256 MiB", or bytes when it is not a whole number of MiB. */
