@@ -194,6 +194,17 @@ describe.each(backends)('$name', (backend) => {
     }
   });
 
+  it('behind a trusted proxy, rate limits each client by X-Forwarded-For', async () => {
+    const limited = await startTestApp(backend, { rateLimitPerMinute: 2, trustProxy: 1 });
+    try {
+      const statusFor = async (client: string) => (await fetch(`${limited.baseUrl}/api/config`, { headers: { 'x-forwarded-for': client } })).status;
+      expect([await statusFor('203.0.113.1'), await statusFor('203.0.113.1'), await statusFor('203.0.113.1')]).toEqual([200, 200, 429]);
+      expect(await statusFor('203.0.113.2')).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers 503 storage_unavailable when the store is unreachable, and /health says so', async () => {
     const down = await startTestApp({ ...backend, endpoint: 'http://127.0.0.1:9' });
     try {

@@ -50,6 +50,7 @@ export function testAppConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     publicOrigin: 'http://localhost:3000',
     concurrency: 6,
     rateLimitPerMinute: 0,
+    trustProxy: false,
     ...overrides,
   };
 }

@@ -23,7 +23,7 @@ import type { UploadStore } from './s3/upload-store.js';
 /** 10,000 parts with quoted ETags is ~600 KiB of JSON. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
-export type AppConfig = UploadsConfig & Pick<Config, 'publicOrigin' | 'concurrency' | 'rateLimitPerMinute'>;
+export type AppConfig = UploadsConfig & Pick<Config, 'publicOrigin' | 'concurrency' | 'rateLimitPerMinute' | 'trustProxy'>;
 
 export interface AppDeps {
   config: AppConfig;
@@ -72,6 +72,8 @@ export function createApp(deps: AppDeps): Express {
   const { config, store, logger, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Behind a load balancer the client's address is in X-Forwarded-For; rate limits and logs need it.
+  app.set('trust proxy', config.trustProxy);
 
   app.use(
     pinoHttp({

@@ -38,6 +38,8 @@ export interface Config {
   janitorIntervalMs: number;
   /** Requests per minute per IP; 0 disables rate limiting. */
   rateLimitPerMinute: number;
+  /** Express's 'trust proxy': false, a hop count, or addresses/subnets of the proxies in front. */
+  trustProxy: boolean | number | string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   localS3Dir: string;
   /** Port of the embedded store; 0 picks a free one. Fixed ports keep presigned URLs valid across restarts. */
@@ -144,6 +146,15 @@ const EnvSchema = z.object({
   DOWNLOAD_TTL: durationMs(1000, MAX_PRESIGN_SECONDS * 1000).default(3_600_000),
   JANITOR_INTERVAL: durationMs(0, 7 * 86_400_000).default(3_600_000),
   RATE_LIMIT: integer(0, 1_000_000).default(600),
+  TRUST_PROXY: z
+    .string()
+    .transform((text): boolean | number | string => {
+      const value = text.trim().toLowerCase();
+      if (value === 'false' || value === '0') return false;
+      if (/^\d+$/.test(value)) return Number(value);
+      return value === 'true' ? true : text.trim();
+    })
+    .default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOCAL_S3_DIR: z.string().min(1).default('.data/s3'),
   LOCAL_S3_PORT: integer(0, 65_535).default(9000),
@@ -199,6 +210,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     downloadTtlSeconds: Math.round(e.DOWNLOAD_TTL / 1000),
     janitorIntervalMs: e.JANITOR_INTERVAL,
     rateLimitPerMinute: e.RATE_LIMIT,
+    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     localS3Dir: e.LOCAL_S3_DIR,
     localS3Port: e.LOCAL_S3_PORT,
