@@ -1,26 +1,31 @@
 /**
  * Persistence under dataDir. Keys never become paths: an object lives under
  * the SHA-256 of its key with a JSON sidecar, so any S3 key ('../', unicode,
- * 1024 bytes) stays inside dataDir. Bytes are written to tmp/ and renamed in;
- * the sidecar names the data file and is renamed last, so a reader sees the
- * old version or the new one, never a mix. Metadata is also kept in memory.
+ * 1024 bytes) stays inside dataDir. An object's bytes are one or more segment
+ * files concatenated in order: a PutObject's body (written to tmp/, renamed in)
+ * or a completed upload's part files (renamed in, never copied). The sidecar
+ * lists the segments and is renamed last, so a reader sees the old version or
+ * the new one, never a mix; the old version's files go once its readers finish.
+ * Metadata is also kept in memory.
  *
  *   buckets/<bucket>/bucket.json
- *   buckets/<bucket>/objects/<hh>/<sha256(key)>.json + <sha256(key)>.<uuid>.data
+ *   buckets/<bucket>/objects/<hh>/<sha256(key)>.json + <sha256(key)>.<uuid>.data (one per segment)
  *   uploads/<uploadId>/upload.json, <partNumber>.json + <partNumber>.<uuid>.data
+ *                      complete.json             (only while a Complete moves parts; completion-journal.ts)
  *   tmp/                                            (emptied at start)
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { isCommitted, moveParts, readIntent, removeIntent, undoMoves, writeIntent } from './completion-journal.js';
 import type { CorsRule } from './cors.js';
 import { readJsonIfValid, writeJsonAtomic } from './json-file.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { s3Errors } from './s3-error.js';
 import { BucketMetaSchema, ObjectMetaSchema, PartMetaSchema, UploadMetaSchema } from './store-model.js';
-import type { BucketMeta, ObjectMeta, PartMeta, StoredHeaders, UploadMeta } from './store-model.js';
+import type { SegmentFile } from './segment-slices.js';
+import type { BucketMeta, ObjectMeta, PartMeta, Segment, StoredHeaders, UploadMeta } from './store-model.js';
+import { VersionLeases } from './version-leases.js';
 
 interface Upload {
   meta: UploadMeta;
@@ -30,6 +35,20 @@ interface Upload {
 interface Bucket {
   meta: BucketMeta;
   objects: Map<string, ObjectMeta>;
+}
+
+/** One version of an object, held for reading: its files stay on disk until release(). */
+export interface ObjectReader {
+  meta: ObjectMeta;
+  segments: SegmentFile[];
+  release(): Promise<void>;
+}
+
+interface ObjectFields {
+  size: number;
+  etag: string;
+  headers: StoredHeaders;
+  lastModified: Date;
 }
 
 function keyHash(key: string): string {
@@ -44,6 +63,12 @@ async function listDir(path: string): Promise<string[]> {
   }
 }
 
+/** upload.json goes first: a folder half removed by a crash must not load as an upload whose parts are gone. */
+async function removeUploadDir(dir: string): Promise<void> {
+  await rm(join(dir, 'upload.json'), { force: true });
+  await rm(dir, { recursive: true, force: true });
+}
+
 /** Removes data files and temp leftovers that no sidecar references. */
 async function removeUnreferenced(dir: string, files: readonly string[], referenced: ReadonlySet<string>): Promise<void> {
   for (const file of files) {
@@ -56,6 +81,7 @@ export class DiskStore {
   readonly #buckets = new Map<string, Bucket>();
   readonly #uploads = new Map<string, Upload>();
   readonly #locks = new KeyedMutex();
+  readonly #leases = new VersionLeases();
 
   private constructor(root: string) {
     this.#root = root;
@@ -70,6 +96,9 @@ export class DiskStore {
   }
 
   async #load(): Promise<void> {
+    // Shards are cleaned only after every Complete intent is resolved (completion-journal.ts),
+    // so segments an interrupted Complete moved in are moved back, not deleted.
+    const shards: { dir: string; files: string[]; referenced: Set<string> }[] = [];
     for (const name of await listDir(join(this.#root, 'buckets'))) {
       const meta = await readJsonIfValid(join(this.#root, 'buckets', name, 'bucket.json'), BucketMetaSchema);
       if (!meta) continue;
@@ -82,19 +111,28 @@ export class DiskStore {
           const object = await readJsonIfValid(join(objectsDir, shard, file), ObjectMetaSchema);
           if (!object) continue;
           bucket.objects.set(object.key, object);
-          referenced.add(object.dataFile);
+          for (const segment of object.segments) referenced.add(segment.file);
         }
-        // Data no sidecar names: a crash between moving bytes in and writing the sidecar.
-        await removeUnreferenced(join(objectsDir, shard), files, referenced);
+        shards.push({ dir: join(objectsDir, shard), files, referenced });
       }
       this.#buckets.set(name, bucket);
     }
     for (const uploadId of await listDir(join(this.#root, 'uploads'))) {
       const dir = join(this.#root, 'uploads', uploadId);
       const meta = await readJsonIfValid(join(dir, 'upload.json'), UploadMetaSchema);
-      if (!meta || !this.#buckets.has(meta.bucket)) {
+      const bucket = meta && this.#buckets.get(meta.bucket);
+      if (!meta || !bucket) {
         await rm(dir, { recursive: true, force: true });
         continue;
+      }
+      const intent = await readIntent(dir);
+      if (intent) {
+        if (isCommitted(intent, bucket.objects.get(meta.key))) {
+          await removeUploadDir(dir);
+          continue;
+        }
+        await undoMoves(dir, this.#objectDir(meta.bucket, meta.key), intent.moves);
+        await removeIntent(dir);
       }
       const upload: Upload = { meta, parts: new Map() };
       const files = await listDir(dir);
@@ -108,6 +146,9 @@ export class DiskStore {
       await removeUnreferenced(dir, files, referenced);
       this.#uploads.set(uploadId, upload);
     }
+    // Data no sidecar names: a crash between moving bytes in and writing the sidecar,
+    // or a replaced version whose removal the crash cut short.
+    for (const shard of shards) await removeUnreferenced(shard.dir, shard.files, shard.referenced);
   }
 
   /** A fresh path in tmp/ for an incoming body (same filesystem, so rename is atomic). */
@@ -169,58 +210,62 @@ export class DiskStore {
     return [...bucket.objects.values()].sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
   }
 
-  object(bucketName: string, key: string): { meta: ObjectMeta; path: string } | undefined {
+  /** The key's current version, held so an overwrite or delete cannot remove its files mid-read. */
+  readObject(bucketName: string, key: string): ObjectReader | undefined {
     const meta = this.#requireBucket(bucketName).objects.get(key);
-    return meta ? { meta, path: this.#objectDataPath(bucketName, key, meta.dataFile) } : undefined;
+    if (!meta) return undefined;
+    const release = this.#leases.acquire(meta);
+    const dir = this.#objectDir(bucketName, key);
+    return { meta, segments: meta.segments.map((s) => ({ path: join(dir, s.file), size: s.size })), release };
   }
 
   #objectDir(bucketName: string, key: string): string {
     return join(this.#root, 'buckets', bucketName, 'objects', keyHash(key).slice(0, 2));
   }
 
-  #objectDataPath(bucketName: string, key: string, dataFile: string): string {
-    return join(this.#objectDir(bucketName, key), dataFile);
+  /** A fresh segment file name for the key. */
+  #segmentName(key: string): string {
+    return `${keyHash(key)}.${randomUUID()}.data`;
   }
 
   /** Moves a fully written temp file in as the object's new version (last writer wins). */
-  async commitObject(
-    bucketName: string,
-    key: string,
-    tempPath: string,
-    fields: { size: number; etag: string; headers: StoredHeaders; lastModified: Date },
-  ): Promise<ObjectMeta> {
+  async commitObject(bucketName: string, key: string, tempPath: string, fields: ObjectFields): Promise<ObjectMeta> {
     return this.#locks.run(`object:${bucketName}/${key}`, async () => {
-      const bucket = this.#requireBucket(bucketName);
+      this.#requireBucket(bucketName);
       const dir = this.#objectDir(bucketName, key);
-      const hash = keyHash(key);
-      const dataFile = `${hash}.${randomUUID()}.data`;
+      const file = this.#segmentName(key);
       await mkdir(dir, { recursive: true });
-      await rename(tempPath, join(dir, dataFile));
-      const meta: ObjectMeta = {
-        key,
-        size: fields.size,
-        etag: fields.etag,
-        lastModified: fields.lastModified.toISOString(),
-        headers: fields.headers,
-        dataFile,
-      };
-      await writeJsonAtomic(join(dir, `${hash}.json`), meta);
-      const previous = bucket.objects.get(key);
-      bucket.objects.set(key, meta);
-      if (previous) await rm(join(dir, previous.dataFile), { force: true });
+      await rename(tempPath, join(dir, file));
+      const meta = objectMeta(key, [{ file, size: fields.size }], fields);
+      await writeJsonAtomic(this.#sidecarPath(bucketName, key), meta);
+      await this.#replaceInMemory(bucketName, key, meta);
       return meta;
+    });
+  }
+
+  #sidecarPath(bucketName: string, key: string): string {
+    return join(this.#objectDir(bucketName, key), `${keyHash(key)}.json`);
+  }
+
+  /** After the sidecar is on disk (or gone): memory follows, and the previous version's files go. Holds the object lock. */
+  async #replaceInMemory(bucketName: string, key: string, meta: ObjectMeta | undefined): Promise<void> {
+    const bucket = this.#requireBucket(bucketName);
+    const previous = bucket.objects.get(key);
+    if (meta) bucket.objects.set(key, meta);
+    else bucket.objects.delete(key);
+    if (!previous) return;
+    const dir = this.#objectDir(bucketName, key);
+    await this.#leases.retire(previous, async () => {
+      await Promise.all(previous.segments.map((s) => rm(join(dir, s.file), { force: true })));
     });
   }
 
   async deleteObject(bucketName: string, key: string): Promise<void> {
     await this.#locks.run(`object:${bucketName}/${key}`, async () => {
       const bucket = this.#requireBucket(bucketName);
-      const previous = bucket.objects.get(key);
-      if (!previous) return;
-      bucket.objects.delete(key);
-      const dir = this.#objectDir(bucketName, key);
-      await rm(join(dir, `${keyHash(key)}.json`), { force: true });
-      await rm(join(dir, previous.dataFile), { force: true });
+      if (!bucket.objects.has(key)) return;
+      await rm(this.#sidecarPath(bucketName, key), { force: true });
+      await this.#replaceInMemory(bucketName, key, undefined);
     });
   }
 
@@ -281,8 +326,9 @@ export class DiskStore {
 
   /**
    * Runs `plan` under the upload's lock with its current parts; `plan` validates
-   * and returns the parts to concatenate (or throws). The concatenation streams
-   * into a temp file that becomes the object; the upload is then removed.
+   * and returns the parts that make the object, in order (or throws). The part
+   * files are renamed into the object's folder as its segments, so Complete costs
+   * O(parts) whatever the size; the crash order is in completion-journal.ts.
    */
   async completeUpload(
     bucketName: string,
@@ -292,26 +338,37 @@ export class DiskStore {
     now: () => Date,
   ): Promise<ObjectMeta> {
     return this.#locks.run(`upload:${uploadId}`, async () => {
-      const meta = this.upload(bucketName, key, uploadId);
       const upload = this.#uploads.get(uploadId);
+      const meta = this.upload(bucketName, key, uploadId);
       if (!upload) throw s3Errors.noSuchUpload(uploadId);
       const { parts, etag } = plan(upload.parts);
-      const dir = join(this.#root, 'uploads', uploadId);
-      const temp = this.tempPath();
-      try {
-        const out = createWriteStream(temp, { flags: 'wx', highWaterMark: 8 * 1024 * 1024 });
-        for (const part of parts) {
-          await pipeline(createReadStream(join(dir, part.dataFile), { highWaterMark: 4 * 1024 * 1024 }), out, { end: false });
-        }
-        await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
+      const uploadDir = join(this.#root, 'uploads', uploadId);
+      const placed = parts.map((p) => ({ from: p.dataFile, to: this.#segmentName(key), size: p.size }));
+      const moves = placed.map(({ from, to }) => ({ from, to }));
+      const segments = placed.map(({ to, size }): Segment => ({ file: to, size }));
       const size = parts.reduce((sum, p) => sum + p.size, 0);
-      const object = await this.commitObject(bucketName, key, temp, { size, etag, headers: meta.headers, lastModified: now() });
+      const object = await this.#locks.run(`object:${bucketName}/${key}`, async () => {
+        this.#requireBucket(bucketName);
+        const objectDir = this.#objectDir(bucketName, key);
+        const fresh = objectMeta(key, segments, { size, etag, headers: meta.headers, lastModified: now() });
+        await mkdir(objectDir, { recursive: true });
+        await writeIntent(uploadDir, { key, moves });
+        try {
+          await moveParts(uploadDir, objectDir, moves);
+          await writeJsonAtomic(this.#sidecarPath(bucketName, key), fresh);
+        } catch (error) {
+          // Not committed: put the parts back so the upload stays completable. If that fails
+          // too, the intent stays and the next start undoes the moves.
+          await undoMoves(uploadDir, objectDir, moves)
+            .then(() => removeIntent(uploadDir))
+            .catch(() => undefined);
+          throw error;
+        }
+        await this.#replaceInMemory(bucketName, key, fresh);
+        return fresh;
+      });
       this.#uploads.delete(uploadId);
-      await rm(dir, { recursive: true, force: true });
+      await removeUploadDir(uploadDir);
       return object;
     });
   }
@@ -323,4 +380,15 @@ export class DiskStore {
       await rm(join(this.#root, 'uploads', uploadId), { recursive: true, force: true });
     });
   }
+}
+
+function objectMeta(key: string, segments: Segment[], fields: ObjectFields): ObjectMeta {
+  return {
+    key,
+    size: fields.size,
+    etag: fields.etag,
+    lastModified: fields.lastModified.toISOString(),
+    headers: fields.headers,
+    segments,
+  };
 }

@@ -1,12 +1,11 @@
 /** PutObject, GetObject (with Range), HeadObject, DeleteObject. */
-import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { parseByteRange } from './byte-range.js';
 import { ingestBody } from './ingest-body.js';
 import type { Operation, S3Call, StoreContext } from './operation.js';
 import { sendEmpty } from './respond.js';
 import { S3Error, s3Errors } from './s3-error.js';
+import { readSlices, sliceSegments } from './segment-slices.js';
 import { storedHeadersFrom, storedHeadersToResponse } from './stored-headers.js';
 import type { ObjectMeta } from './store-model.js';
 
@@ -51,19 +50,6 @@ function objectHeaders(meta: ObjectMeta, query: S3Call['target']['query']): Reco
   return headers;
 }
 
-/** Opens the object's current data file; retries once if a concurrent overwrite replaced it. */
-async function openObject(call: S3Call, ctx: StoreContext): Promise<{ meta: ObjectMeta; file: FileHandle }> {
-  for (let attempt = 0; ; attempt++) {
-    const found = ctx.store.object(call.target.bucket, call.target.key);
-    if (!found) throw s3Errors.noSuchKey(call.target.key);
-    try {
-      return { meta: found.meta, file: await open(found.path, 'r') };
-    } catch (error) {
-      if (attempt > 0 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  }
-}
-
 /** Conditional request headers S3 honours on GET/HEAD (304/412). */
 function checkPreconditions(call: S3Call, meta: ObjectMeta): number | undefined {
   const ifMatch = call.req.headers['if-match'];
@@ -77,7 +63,9 @@ function checkPreconditions(call: S3Call, meta: ObjectMeta): number | undefined 
 
 async function serveObject(call: S3Call, ctx: StoreContext, withBody: boolean): Promise<void> {
   if (!ctx.store.bucket(call.target.bucket)) throw s3Errors.noSuchBucket(call.target.bucket);
-  const { meta, file } = await openObject(call, ctx);
+  const reader = ctx.store.readObject(call.target.bucket, call.target.key);
+  if (!reader) throw s3Errors.noSuchKey(call.target.key);
+  const { meta } = reader;
   try {
     const condition = checkPreconditions(call, meta);
     if (condition === 304) {
@@ -103,15 +91,10 @@ async function serveObject(call: S3Call, ctx: StoreContext, withBody: boolean): 
       call.res.end();
       return;
     }
-    const stream = file.createReadStream({
-      start: range?.start ?? 0,
-      end: range?.end ?? meta.size - 1,
-      highWaterMark: 1024 * 1024,
-      autoClose: false,
-    });
-    await pipeline(stream, call.res);
+    const slices = sliceSegments(reader.segments, range?.start ?? 0, range?.end ?? meta.size - 1);
+    await pipeline(readSlices(slices), call.res);
   } finally {
-    await file.close();
+    await reader.release();
   }
 }
 

@@ -28,17 +28,41 @@ export const BucketMetaSchema = z.object({
 });
 export type BucketMeta = z.infer<typeof BucketMetaSchema>;
 
-export const ObjectMetaSchema = z.object({
+/** A data file in the key's shard folder; `<sha256(key)>.<uuid>.data`. */
+const SegmentFileSchema = z.string().regex(/^[0-9a-f]{64}\.[0-9a-f-]{36}\.data$/);
+
+/** One file of an object's bytes; an object is its segments concatenated in order. */
+export const SegmentSchema = z.object({
+  file: SegmentFileSchema,
+  size: z.number().int().min(0),
+});
+export type Segment = z.infer<typeof SegmentSchema>;
+
+const ObjectFieldsSchema = z.object({
   key: z.string(),
   size: z.number(),
   /** Quoted, as S3 returns it. */
   etag: z.string(),
   lastModified: z.string(),
   headers: StoredHeadersSchema,
-  /** File name (in the key's shard folder) holding the bytes. */
-  dataFile: z.string().regex(/^[0-9a-f]{64}\.[0-9a-f-]{36}\.data$/),
 });
-export type ObjectMeta = z.infer<typeof ObjectMetaSchema>;
+
+/**
+ * A PutObject is one segment; a completed multipart upload keeps its part files as
+ * segments (moved, not copied). Sidecars from before segments name one `dataFile`;
+ * they are read as a one-segment object and rewritten only when the key next changes.
+ */
+export const ObjectMetaSchema = z.union([
+  ObjectFieldsSchema.extend({ segments: z.array(SegmentSchema).min(1) }).refine(
+    (o) => o.segments.reduce((sum, s) => sum + s.size, 0) === o.size,
+    'segment sizes must add up to the object size',
+  ),
+  ObjectFieldsSchema.extend({ dataFile: SegmentFileSchema }).transform(({ dataFile, ...fields }) => ({
+    ...fields,
+    segments: [{ file: dataFile, size: fields.size }],
+  })),
+]);
+export type ObjectMeta = z.output<typeof ObjectMetaSchema>;
 
 export const UploadMetaSchema = z.object({
   uploadId: z.string(),
@@ -58,3 +82,13 @@ export const PartMetaSchema = z.object({
   dataFile: z.string().regex(/^\d+\.[0-9a-f-]{36}\.data$/),
 });
 export type PartMeta = z.infer<typeof PartMetaSchema>;
+
+/**
+ * Written in the upload's folder before a Complete moves any part file; names each
+ * move so a restart can tell a finished Complete from one to undo (see completion-journal.ts).
+ */
+export const CompletionIntentSchema = z.object({
+  key: z.string(),
+  moves: z.array(z.object({ from: PartMetaSchema.shape.dataFile, to: SegmentFileSchema })).min(1),
+});
+export type CompletionIntent = z.infer<typeof CompletionIntentSchema>;
