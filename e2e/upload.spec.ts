@@ -115,6 +115,26 @@ test('restarting the server mid-upload does not stop the upload from completing'
   expect(await bucket.multipartUploads()).toEqual([]);
 });
 
+test('leaving the page mid-upload asks first, and staying keeps the upload going', async ({ page, app, bucket }) => {
+  const path = await testFile(200 * 1000 * 1000);
+  await page.goto(app.url);
+  await throttleUpload(page, 20 * MiB);
+  await chooseFile(page, path);
+  const card = fileCard(page, basename(path));
+  await expect(card.getByText('Uploading', { exact: true })).toBeVisible();
+
+  const dialog = page.waitForEvent('dialog');
+  const leaving = page.goto('about:blank').catch(() => 'stayed');
+  const asked = await dialog;
+  expect(asked.type()).toBe('beforeunload');
+  await asked.dismiss();
+  expect(await leaving).toBe('stayed');
+
+  await expect(page.getByRole('progressbar', { name: 'Part 2 of 24' })).toHaveAttribute('aria-valuenow', String(8 * MiB));
+  await card.getByRole('button', { name: 'Cancel' }).click();
+  await expect.poll(() => bucket.multipartUploads(), { timeout: 10_000 }).toEqual([]);
+});
+
 test.describe('with a 1 MiB file size limit', () => {
   test.use({ serverEnv: { MAX_FILE_SIZE: '1MiB' } });
 

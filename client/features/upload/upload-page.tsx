@@ -8,6 +8,7 @@ import { CHOOSE_FILES_ID, DropOverlay, DropZone } from './drop-zone.js';
 import { cardElementId, FileCard, type FileCardActions } from './file-card.js';
 import type { FileLimits } from './file-check.js';
 import { isActive, type UploadEntry } from './upload-reducer.js';
+import { useLeaveWarning } from './use-leave-warning.js';
 import { useUploads } from './use-uploads.js';
 import { useWindowFileDrop } from './use-window-file-drop.js';
 import './upload.css';
@@ -63,6 +64,7 @@ export function UploadPage({ uploader, limits, discardSession, initialFiles }: U
   }, [initialFiles, addFiles]);
 
   const active = entries.filter((entry) => isActive(entry.status)).length;
+  useLeaveWarning(entries.some((entry) => isActive(entry.status) || entry.status === 'paused'));
   return (
     <>
       <DropZone
