@@ -5,6 +5,9 @@
  *
  * Each run uploads size / 8 MiB parts (4 in flight) through the SDK, times Complete
  * alone, then times one full GET (bytes discarded), then deletes the object.
+ *
+ * 1 GiB on the 2-core dev box, back to back (2026-11-27): part copy (51e2890) Complete
+ * median 2269 ms, GET 861 MB/s; segments (00df388) Complete median 48 ms, GET 788 MB/s.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
