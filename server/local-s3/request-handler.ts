@@ -37,6 +37,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, config: Handler
   await operation({ req, res, target, payload: auth.payload }, config);
 }
 
+const DISCONNECT_CODES = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+function isClientDisconnect(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && DISCONNECT_CODES.has(code);
+}
+
 export function createRequestHandler(config: HandlerConfig): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const requestId = randomBytes(8).toString('hex').toUpperCase();
@@ -53,6 +60,11 @@ export function createRequestHandler(config: HandlerConfig): (req: IncomingMessa
       await handle(req, res, config, target);
     };
     run().catch((error: unknown) => {
+      // The client is gone (the connection was cut mid-body, or it stopped reading): nobody to answer, nothing broken.
+      if (req.socket.destroyed || req.socket.writableEnded || isClientDisconnect(error)) {
+        res.destroy();
+        return;
+      }
       let s3Error: S3Error;
       if (error instanceof S3Error) {
         s3Error = error;
@@ -61,11 +73,6 @@ export function createRequestHandler(config: HandlerConfig): (req: IncomingMessa
         s3Error = s3Errors.internal(error);
       }
       try {
-        // The client is gone (e.g. the connection was cut mid-body): nobody to answer.
-        if (req.socket.destroyed || req.socket.writableEnded) {
-          res.destroy();
-          return;
-        }
         sendError(req, res, s3Error, resource, requestId);
       } catch (sendFailure) {
         config.onInternalError(sendFailure);
