@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { chooseFile, expect, fileCard, partBars, test, throttleUpload } from './fixtures.js';
+import { installCancelProbe, putsSentAfterCancel, readCancelProbe } from './support/cancel-probe.js';
 import { sha256OfFile, testFile } from './support/test-file.js';
 
 const MiB = 1024 * 1024;
@@ -66,16 +67,13 @@ test('a chosen 200 MB file shows moving part bars and is stored byte for byte', 
 
 test('cancel mid-flight stops every request and leaves nothing in the bucket', async ({ page, app, bucket }) => {
   const path = await testFile(200 * 1000 * 1000);
+  await installCancelProbe(page);
   await page.goto(app.url);
   await throttleUpload(page, 20 * MiB);
 
   const inFlight = new Set<string>();
-  let putsStartedAfterCancel = 0;
-  let cancelled = false;
   page.on('request', (request) => {
-    if (request.method() !== 'PUT') return;
-    inFlight.add(request.url());
-    if (cancelled) putsStartedAfterCancel += 1;
+    if (request.method() === 'PUT') inFlight.add(request.url());
   });
   const settle = (request: { method(): string; url(): string }) => {
     if (request.method() === 'PUT') inFlight.delete(request.url());
@@ -89,11 +87,13 @@ test('cancel mid-flight stops every request and leaves nothing in the bucket', a
   await expect.poll(() => bucket.multipartUploads()).toHaveLength(1);
   expect(inFlight.size).toBeGreaterThan(0);
 
-  cancelled = true;
   await card.getByRole('button', { name: 'Cancel' }).click();
   await expect(card.getByText('Cancelled', { exact: true })).toBeVisible();
   await expect.poll(() => inFlight.size, { timeout: 5_000 }).toBe(0);
-  expect(putsStartedAfterCancel).toBe(0);
+  const probe = await readCancelProbe(page);
+  expect(probe.clickAt).not.toBeNull();
+  expect(probe.putSends.length).toBeGreaterThan(0);
+  expect(putsSentAfterCancel(probe)).toBe(0);
   await expect.poll(() => bucket.multipartUploads(), { timeout: 10_000 }).toEqual([]);
   expect(await bucket.objectKeys()).toEqual([]);
 });

@@ -15,34 +15,7 @@ import { startRig, withPage } from '../lib/rig.js';
 import type { Rig } from '../lib/rig.js';
 import { formatSize } from '../lib/size.js';
 import type { BenchCase, Measurement } from '../lib/types.js';
-
-/**
- * In-page clock for "did a part start after Cancel": the click's time, and the
- * time of every XHR PUT send (wrapped, measurement only). Node's clock cannot tell,
- * since Playwright's click lands some milliseconds after it is called.
- */
-const CANCEL_PROBE_SCRIPT = `
-  window.__benchCancel = { clickAt: null, putSends: [] };
-  document.addEventListener('click', (event) => {
-    const button = event.target instanceof Element ? event.target.closest('button') : null;
-    if (button && button.textContent.trim() === 'Cancel') window.__benchCancel.clickAt = performance.now();
-  }, true);
-  const open = XMLHttpRequest.prototype.open;
-  const send = XMLHttpRequest.prototype.send;
-  XMLHttpRequest.prototype.open = function (method, ...rest) {
-    this.__benchMethod = method;
-    return open.call(this, method, ...rest);
-  };
-  XMLHttpRequest.prototype.send = function (...args) {
-    if (this.__benchMethod === 'PUT') window.__benchCancel.putSends.push(performance.now());
-    return send.apply(this, args);
-  };
-`;
-
-interface CancelProbe {
-  clickAt: number | null;
-  putSends: number[];
-}
+import { installCancelProbe, putsSentAfterCancel, readCancelProbe } from '../../e2e/support/cancel-probe.js';
 
 const THROTTLE_BYTES_PER_S = 20 * 1024 * 1024; // six 8 MiB parts take ~2.4 s, so cancel lands mid-part
 const FILE_SIZE = 200 * 1000 * 1000;
@@ -76,7 +49,7 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
 
 async function cancelOnce(rig: Rig, filePath: string): Promise<CancelTiming> {
   return withPage(rig, async (page) => {
-    await page.addInitScript(CANCEL_PROBE_SCRIPT);
+    await installCancelProbe(page);
     await openAppPage(page, rig.app);
     await emulateLink(page, { latency: 0, uploadThroughput: THROTTLE_BYTES_PER_S });
 
@@ -113,13 +86,12 @@ async function cancelOnce(rig: Rig, filePath: string): Promise<CancelTiming> {
       return count === 0;
     }, 'the multipart upload to be gone');
     await until(() => inFlight.size === 0, 'every in-flight PUT to close');
-    const probe = await page.evaluate(() => (window as unknown as { __benchCancel: CancelProbe }).__benchCancel);
-    const clickAt = probe.clickAt ?? Number.POSITIVE_INFINITY;
+    const probe = await readCancelProbe(page);
     return {
       requestsClosedMs: lastClosedAt - cancelledAt,
       uploadGoneMs: goneAt - cancelledAt,
       inFlightAtCancel,
-      putsSentAfterClick: probe.putSends.filter((sentAt) => sentAt > clickAt).length,
+      putsSentAfterClick: putsSentAfterCancel(probe),
     };
   });
 }
