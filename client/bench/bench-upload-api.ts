@@ -4,27 +4,15 @@
  */
 import { planParts } from '../../shared/part-plan.js';
 import type { SignedPart } from '../../shared/api.js';
+import { realClock } from '../engine/clock.js';
 import type { UploadApi, UploadSession } from '../engine/types.js';
 
 const URL_TTL_MS = 15 * 60_000;
 
-/** Resolves after ms, or rejects with signal.reason. */
-function answerAfter<T>(ms: number, signal: AbortSignal | undefined, value: () => T): Promise<T> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(value());
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Resolves with value() after ms, or rejects with signal.reason. */
+async function answerAfter<T>(ms: number, signal: AbortSignal | undefined, value: () => T): Promise<T> {
+  await realClock.sleep(ms, signal);
+  return value();
 }
 
 export function createBenchUploadApi({ partSize, latencyMs }: { partSize: number; latencyMs: number }): UploadApi {
