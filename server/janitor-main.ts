@@ -1,11 +1,13 @@
 /** `npm run janitor`: one janitor pass against S3_ENDPOINT, for cron jobs. Exit code 1 when an abort failed. */
 import { ConfigError, loadConfig } from './config.js';
+import { loadEnvFile } from './env-file.js';
 import { runJanitorPass } from './janitor.js';
 import { createS3Client } from './s3/client.js';
 
 async function main(): Promise<number> {
   let config;
   try {
+    loadEnvFile();
     config = loadConfig(process.env, { requireTokenSecret: false });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

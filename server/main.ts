@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
+import { loadEnvFile } from './env-file.js';
 import type { Config } from './config.js';
 import { runJanitorPass, startJanitor } from './janitor.js';
 import { startLocalS3 } from './local-s3/index.js';
@@ -33,6 +34,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 function loadConfigOrExit(): Config {
   try {
+    loadEnvFile();
     return loadConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
