@@ -1,67 +1,97 @@
 /**
  * Fast-link throughput, MB/s: the ceiling (bare page, 6 parallel part PUTs),
  * the app (change event to Done), and the peer (lib-storage from Node), all into
- * the same embedded store, alternating within each round.
+ * the same store, alternating within each round: the embedded store always, and
+ * Ceph RGW too when `scripts/rgw.sh up` has it running.
  */
 import { testFile } from '../../e2e/support/test-file.js';
 import { CEILING_CONCURRENCY } from '../lib/ceiling-run.js';
 import { withCleanup } from '../lib/cleanup.js';
 import { deleteObject } from '../lib/harness.js';
 import { PEER_PART_SIZE, PEER_QUEUE_SIZE, runPeer } from '../lib/peer-run.js';
+import { openRgwBenchStore } from '../lib/rgw-store.js';
 import { appOnce, ceilingOnce, startRig } from '../lib/rig.js';
+import type { Rig } from '../lib/rig.js';
 import { formatSize, megabytesPerSecond } from '../lib/size.js';
 import type { BenchCase, Measurement } from '../lib/types.js';
+
+/** One store under test and what it measured so far. */
+interface Target {
+  /** Id prefix: `throughput` or `throughput.rgw`. */
+  id: string;
+  /** Shown in labels and log lines; empty for the embedded store (the figures' ids predate RGW). */
+  store: string;
+  rig: Rig;
+  ceiling: number[];
+  app: number[];
+  peer: number[];
+}
 
 export const throughputCase: BenchCase = {
   name: 'throughput',
   async run({ runs, fileSize, log }) {
     const filePath = await testFile(fileSize);
     return withCleanup(async (scope) => {
-      const rig = await startRig(scope);
-      const { app } = rig;
-      const ceiling: number[] = [];
-      const appSamples: number[] = [];
-      const peer: number[] = [];
-      for (let round = 1; round <= runs; round++) {
-        ceiling.push(await ceilingOnce(rig, filePath));
-        log(`throughput round ${round}/${runs}: ceiling ${ceiling.at(-1)!.toFixed(1)} MB/s`);
-        appSamples.push(await appOnce(rig, filePath, fileSize));
-        log(`throughput round ${round}/${runs}: app ${appSamples.at(-1)!.toFixed(1)} MB/s`);
-        const result = await runPeer(rig.s3, app, filePath, fileSize);
-        await deleteObject(rig.s3, app, result.key);
-        peer.push(megabytesPerSecond(result.bytes, result.totalMs));
-        log(`throughput round ${round}/${runs}: peer ${peer.at(-1)!.toFixed(1)} MB/s`);
+      const embedded = await startRig(scope);
+      const targets: Target[] = [{ id: 'throughput', store: '', rig: embedded, ceiling: [], app: [], peer: [] }];
+      const rgw = await openRgwBenchStore(scope);
+      if (rgw.up) {
+        const rig = await startRig(scope, { store: rgw.store, browser: embedded.browser });
+        targets.push({ id: 'throughput.rgw', store: 'Ceph RGW', rig, ceiling: [], app: [], peer: [] });
+        log(`throughput: also against Ceph RGW at ${rgw.store.endpoint}, bucket ${rgw.store.bucket}`);
+      } else {
+        log(`throughput: Ceph RGW is not up (${rgw.reason}); embedded store only`);
       }
-      const size = formatSize(fileSize);
-      const measurements: Measurement[] = [
-        {
-          id: 'throughput.ceiling',
-          label: `Ceiling: bare page, ${CEILING_CONCURRENCY} parallel part PUTs, ${size}`,
-          unit: 'MB/s',
-          samples: ceiling,
-          better: 'higher',
-          note: 'headless Chromium, PUT phase only (first PUT start to last PUT end, performance.now in the page); create, sign and complete not timed',
-        },
-        {
-          id: 'throughput.app',
-          label: `App: choose to Done, ${size}`,
-          unit: 'MB/s',
-          samples: appSamples,
-          better: 'higher',
-          note: 'headless Chromium, the real UI; from the file input\'s change event to the card\'s status Done (create, sign, parts, complete)',
-        },
-        {
-          id: 'throughput.peer',
-          label: `Peer: @aws-sdk/lib-storage Upload from Node, ${size}`,
-          unit: 'MB/s',
-          samples: peer,
-          better: 'higher',
-          note: `queueSize ${PEER_QUEUE_SIZE}, partSize ${formatSize(PEER_PART_SIZE)}, body fs.createReadStream; new Upload() to done()`,
-        },
-      ];
-      return measurements;
+
+      for (let round = 1; round <= runs; round++) {
+        for (const target of targets) {
+          const { rig } = target;
+          const where = target.store === '' ? '' : ` ${target.store}`;
+          // Every run deletes its object at once (rig and below): RGW here keeps data in RAM.
+          target.ceiling.push(await ceilingOnce(rig, filePath));
+          log(`throughput round ${round}/${runs}:${where} ceiling ${target.ceiling.at(-1)!.toFixed(1)} MB/s`);
+          target.app.push(await appOnce(rig, filePath, fileSize));
+          log(`throughput round ${round}/${runs}:${where} app ${target.app.at(-1)!.toFixed(1)} MB/s`);
+          const result = await runPeer(rig.s3, rig.app, filePath, fileSize);
+          await deleteObject(rig.s3, rig.app, result.key);
+          target.peer.push(megabytesPerSecond(result.bytes, result.totalMs));
+          log(`throughput round ${round}/${runs}:${where} peer ${target.peer.at(-1)!.toFixed(1)} MB/s`);
+        }
+      }
+      return targets.flatMap((target) => measurementsOf(target, formatSize(fileSize)));
     });
   },
 };
+
+function measurementsOf(target: Target, size: string): Measurement[] {
+  const on = target.store === '' ? '' : `, ${target.store}`;
+  const storeNote = target.store === '' ? '' : '; Ceph RGW 16 of scripts/rgw.sh (one memstore OSD, data in RAM), bench bucket with CORS \'*\'';
+  return [
+    {
+      id: `${target.id}.ceiling`,
+      label: `Ceiling: bare page, ${CEILING_CONCURRENCY} parallel part PUTs, ${size}${on}`,
+      unit: 'MB/s',
+      samples: target.ceiling,
+      better: 'higher',
+      note: `headless Chromium, PUT phase only (first PUT start to last PUT end, performance.now in the page); create, sign and complete not timed${storeNote}`,
+    },
+    {
+      id: `${target.id}.app`,
+      label: `App: choose to Done, ${size}${on}`,
+      unit: 'MB/s',
+      samples: target.app,
+      better: 'higher',
+      note: `headless Chromium, the real UI; from the file input's change event to the card's status Done (create, sign, parts, complete)${storeNote}`,
+    },
+    {
+      id: `${target.id}.peer`,
+      label: `Peer: @aws-sdk/lib-storage Upload from Node, ${size}${on}`,
+      unit: 'MB/s',
+      samples: target.peer,
+      better: 'higher',
+      note: `queueSize ${PEER_QUEUE_SIZE}, partSize ${formatSize(PEER_PART_SIZE)}, body fs.createReadStream; new Upload() to done()${storeNote}`,
+    },
+  ];
+}
 
 export default throughputCase;

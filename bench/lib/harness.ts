@@ -1,6 +1,7 @@
 /**
  * What the browser cases start: the real app server (embedded store in a child
- * process) and headless Chromium, both stopped by the case's cleanup scope.
+ * process, or an external store such as RGW) and headless Chromium, both stopped
+ * by the case's cleanup scope.
  */
 import { chromium } from 'playwright';
 import type { Browser, CDPSession, Page } from 'playwright';
@@ -8,19 +9,19 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { chromiumLaunchOptions } from '../../playwright.config.js';
 import { startAppServer } from '../../e2e/support/app-server.js';
-import type { AppServer } from '../../e2e/support/app-server.js';
+import type { AppServer, AppServerOptions } from '../../e2e/support/app-server.js';
 import { createS3Client } from '../../server/s3/client.js';
 import type { CleanupScope } from './cleanup.js';
 
-export async function startApp(scope: CleanupScope, env: Record<string, string> = {}): Promise<AppServer> {
-  return scope.add(await startAppServer(env), (app) => app.stop());
+export async function startApp(scope: CleanupScope, env: Record<string, string> = {}, options: AppServerOptions = {}): Promise<AppServer> {
+  return scope.add(await startAppServer(env, options), (app) => app.stop());
 }
 
 export async function startBrowser(scope: CleanupScope): Promise<Browser> {
   return scope.add(await chromium.launch({ ...chromiumLaunchOptions, headless: true }), (browser) => browser.close());
 }
 
-/** An SDK client on the app's embedded store (for the peer, and to list and delete what the app stored). */
+/** An SDK client on the app's store (for the peer, and to list and delete what the app stored). */
 export function openStore(scope: CleanupScope, app: AppServer): S3Client {
   const { endpoint, region, accessKeyId, secretAccessKey } = app.s3;
   return scope.add(createS3Client({ endpoint, region, accessKeyId, secretAccessKey, forcePathStyle: true }), (s3) => s3.destroy());

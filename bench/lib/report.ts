@@ -40,6 +40,8 @@ export const RATIOS: readonly Omit<Ratio, 'value'>[] = [
   { id: 'app/ceiling', label: 'App ÷ ceiling, fast link', numerator: 'throughput.app', denominator: 'throughput.ceiling' },
   { id: 'slow.app/slow.ceiling', label: 'App ÷ ceiling, slow link', numerator: 'slow.app', denominator: 'slow.ceiling' },
   { id: 'app/peer', label: 'App ÷ peer (lib-storage)', numerator: 'throughput.app', denominator: 'throughput.peer' },
+  { id: 'rgw.app/rgw.ceiling', label: 'App ÷ ceiling, fast link, Ceph RGW', numerator: 'throughput.rgw.app', denominator: 'throughput.rgw.ceiling' },
+  { id: 'rgw.app/rgw.peer', label: 'App ÷ peer (lib-storage), Ceph RGW', numerator: 'throughput.rgw.app', denominator: 'throughput.rgw.peer' },
 ];
 
 export function toFigure(measurement: Measurement): Figure {

@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { AppServer } from '../../e2e/support/app-server.js';
+import type { AppServer, ExternalStore } from '../../e2e/support/app-server.js';
 import { openAppPage, runApp } from './app-run.js';
 import { openCeilingPage, runCeiling } from './ceiling-run.js';
 import type { CleanupScope } from './cleanup.js';
@@ -20,9 +20,16 @@ export interface Rig {
 /** Runs on the page after it loads and before the file is chosen (e.g. network emulation). */
 export type PreparePage = (page: Page) => Promise<unknown>;
 
-export async function startRig(scope: CleanupScope): Promise<Rig> {
-  const app = await startApp(scope);
-  const browser = await startBrowser(scope);
+export interface RigOptions {
+  /** Point the app at this store instead of the embedded one. */
+  store?: ExternalStore;
+  /** Share a running browser (its owner stops it) instead of launching one. */
+  browser?: Browser;
+}
+
+export async function startRig(scope: CleanupScope, options: RigOptions = {}): Promise<Rig> {
+  const app = await startApp(scope, {}, options.store === undefined ? {} : { store: options.store });
+  const browser = options.browser ?? (await startBrowser(scope));
   return { app, browser, s3: openStore(scope, app) };
 }
 

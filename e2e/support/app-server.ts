@@ -1,6 +1,7 @@
 /**
  * Runs the real server (`server/main.ts`, as `npm start` does after the build)
- * in a child process on fixed free ports, with the embedded store in-process.
+ * in a child process on fixed free ports, with the embedded store in-process,
+ * or against an external store (e.g. Ceph RGW) when `options.store` is given.
  * Fixed ports let a test restart it and keep the presigned URLs valid.
  */
 import { spawn } from 'node:child_process';
@@ -10,6 +11,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freePort } from './free-port.js';
+
+/** An S3-compatible store the server should use instead of the embedded one; its bucket's CORS must let the app's origin PUT and expose ETag. */
+export interface ExternalStore {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  bucket: string;
+}
+
+export interface AppServerOptions {
+  store?: ExternalStore;
+}
 
 export interface AppServer {
   /** The app's origin, e.g. http://127.0.0.1:41234 */
@@ -22,7 +36,8 @@ export interface AppServer {
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
+export async function startAppServer(extraEnv: Record<string, string> = {}, options: AppServerOptions = {}): Promise<AppServer> {
+  if (options.store !== undefined) return startWithExternalStore(extraEnv, options.store);
   const dataDir = await mkdtemp(join(tmpdir(), 'e2e-s3-'));
   const port = await freePort();
   const s3Port = await freePort();
@@ -42,6 +57,58 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
   };
   delete (env as Record<string, string | undefined>).S3_ENDPOINT;
 
+  const server = await spawnServer(env, url);
+  return {
+    url,
+    s3: {
+      endpoint: `http://127.0.0.1:${s3Port}`,
+      region: 'us-east-1',
+      accessKeyId: 'local-access-key',
+      secretAccessKey: 'local-secret-key',
+      bucket: 'uploads',
+    },
+    restart: server.restart,
+    async stop() {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startWithExternalStore(extraEnv: Record<string, string>, store: ExternalStore): Promise<AppServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_ORIGIN: url,
+    S3_ENDPOINT: store.endpoint,
+    S3_REGION: store.region,
+    S3_BUCKET: store.bucket,
+    S3_ACCESS_KEY_ID: store.accessKeyId,
+    S3_SECRET_ACCESS_KEY: store.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
+    // Required with S3_ENDPOINT; fixed for the process's life so a restart keeps tokens valid.
+    TOKEN_SECRET: randomBytes(32).toString('hex'),
+    JANITOR_INTERVAL: '0',
+    LOG_LEVEL: 'warn',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...extraEnv,
+  };
+  const server = await spawnServer(env, url);
+  return { url, s3: { ...store }, restart: server.restart, stop: server.stop };
+}
+
+interface ServerProcess {
+  /** SIGKILL, then the same command again (same ports, env and data). */
+  restart(): Promise<void>;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+/** `server/main.ts` in a child process, healthy before this resolves. */
+async function spawnServer(env: NodeJS.ProcessEnv, url: string): Promise<ServerProcess> {
   let child: ChildProcess | undefined;
   let output = '';
   const launch = async () => {
@@ -62,22 +129,11 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
 
   await launch();
   return {
-    url,
-    s3: {
-      endpoint: `http://127.0.0.1:${s3Port}`,
-      region: 'us-east-1',
-      accessKeyId: 'local-access-key',
-      secretAccessKey: 'local-secret-key',
-      bucket: 'uploads',
-    },
     async restart() {
       await kill('SIGKILL');
       await launch();
     },
-    async stop() {
-      await kill('SIGTERM');
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    stop: () => kill('SIGTERM'),
   };
 }
 
