@@ -15,6 +15,19 @@ describe('report', () => {
     ]);
   });
 
+  it('computes the Ceph RGW ratios from the rgw figures only', () => {
+    const figures = [
+      measurement('throughput.ceiling', [200, 200, 200]),
+      measurement('throughput.rgw.ceiling', [100, 100, 100]),
+      measurement('throughput.rgw.app', [60, 80, 70]),
+      measurement('throughput.rgw.peer', [140, 140, 140]),
+    ].map(toFigure);
+    expect(computeRatios(figures).map((r) => [r.id, r.value])).toEqual([
+      ['rgw.app/rgw.ceiling', 70 / 100],
+      ['rgw.app/rgw.peer', 70 / 140],
+    ]);
+  });
+
   it('writes one table row per figure with median, min, max and runs, and the ratios as percent', () => {
     const figures = [measurement('slow.ceiling', [20, 24, 22]), measurement('slow.app', [11, 12, 10])].map(toFigure);
     const report: BenchReport = {
