@@ -42,20 +42,8 @@ export async function startAppServer(extraEnv: Record<string, string> = {}, opti
   const port = await freePort();
   const s3Port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_ORIGIN: url,
-    LOCAL_S3_DIR: dataDir,
-    LOCAL_S3_PORT: String(s3Port),
-    TOKEN_SECRET: randomBytes(32).toString('hex'),
-    JANITOR_INTERVAL: '0',
-    LOG_LEVEL: 'warn',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    ...extraEnv,
-  };
-  delete (env as Record<string, string | undefined>).S3_ENDPOINT;
+  const env: NodeJS.ProcessEnv = { ...serverEnv(port), LOCAL_S3_DIR: dataDir, LOCAL_S3_PORT: String(s3Port), ...extraEnv };
+  delete env.S3_ENDPOINT;
 
   const server = await spawnServer(env, url);
   return {
@@ -75,25 +63,36 @@ export async function startAppServer(extraEnv: Record<string, string> = {}, opti
   };
 }
 
+/**
+ * What every test server gets: its port and origin, a token secret fixed for
+ * the process's life (so a restart keeps tokens valid), no janitor timer, and
+ * no developer's .env file (it could point the tests at a real bucket).
+ */
+function serverEnv(port: number): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
+    TOKEN_SECRET: randomBytes(32).toString('hex'),
+    JANITOR_INTERVAL: '0',
+    LOG_LEVEL: 'warn',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ENV_FILE: '',
+  };
+}
+
 async function startWithExternalStore(extraEnv: Record<string, string>, store: ExternalStore): Promise<AppServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_ORIGIN: url,
+    ...serverEnv(port),
     S3_ENDPOINT: store.endpoint,
     S3_REGION: store.region,
     S3_BUCKET: store.bucket,
     S3_ACCESS_KEY_ID: store.accessKeyId,
     S3_SECRET_ACCESS_KEY: store.secretAccessKey,
     S3_FORCE_PATH_STYLE: 'true',
-    // Required with S3_ENDPOINT; fixed for the process's life so a restart keeps tokens valid.
-    TOKEN_SECRET: randomBytes(32).toString('hex'),
-    JANITOR_INTERVAL: '0',
-    LOG_LEVEL: 'warn',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extraEnv,
   };
   const server = await spawnServer(env, url);
