@@ -1,9 +1,10 @@
 /**
  * Where an app upload spends its time, next to the ceiling's:
  *
- *   npx tsx bench/profile-app.ts [--size 1GiB] [--slow] [--no-build]
+ *   npx tsx bench/profile-app.ts [--size 1GiB] [--slow] [--rgw] [--no-build]
  *
  * --slow applies the slow-link case's network emulation (50 ms, 200 Mbit/s) to both pages.
+ * --rgw runs the app against Ceph RGW (scripts/rgw.sh up) instead of the embedded store.
  *
  * One ceiling run and one app run of the same file; for each, CPU seconds per
  * process (renderer, Chromium browser/network process, server + embedded store)
@@ -22,6 +23,7 @@ import { openCeilingPage, runCeiling } from './lib/ceiling-run.js';
 import { withCleanup } from './lib/cleanup.js';
 import { deleteObject, emulateLink, SLOW_LINK } from './lib/harness.js';
 import { cpuBetween, snapshotCpu } from './lib/process-cpu.js';
+import { openRgwBenchStore } from './lib/rgw-store.js';
 import { startRig, withPage } from './lib/rig.js';
 import { formatSize, megabytesPerSecond } from './lib/size.js';
 import { keepAllResourceTimings, uploadPhases } from './lib/upload-phases.js';
@@ -57,10 +59,14 @@ async function main(): Promise<void> {
   if (args.build) await buildClient();
   const size = args.fileSize;
   const slow = process.argv.includes('--slow');
+  const rgw = process.argv.includes('--rgw');
+  const suffix = `${slow ? '-slow' : ''}${rgw ? '-rgw' : ''}`;
   const filePath = await testFile(size);
 
   const report = await withCleanup(async (scope) => {
-    const rig = await startRig(scope);
+    const external = rgw ? await openRgwBenchStore(scope) : undefined;
+    if (external && !external.up) throw new Error(`--rgw: ${external.reason}`);
+    const rig = await startRig(scope, external?.up ? { store: external.store } : {});
 
     const ceiling = await withPage(rig, async (page) => {
       await keepAllResourceTimings(page);
@@ -102,11 +108,11 @@ async function main(): Promise<void> {
     const profiledMs = (app.profile.endTime - app.profile.startTime) / 1000;
     const idleMs = topSelfTime(app.profile, 1000).filter((row) => row.frame.startsWith('(idle)')).reduce((sum, row) => sum + row.selfMs, 0);
     await mkdir(RESULTS_DIR, { recursive: true });
-    await writeFile(`${RESULTS_DIR}app-profile${slow ? '-slow' : ''}.cpuprofile`, JSON.stringify(app.profile));
+    await writeFile(`${RESULTS_DIR}app-profile${suffix}.cpuprofile`, JSON.stringify(app.profile));
     return [
       `# Where an app upload spends its time (${formatSize(size)})`,
       '',
-      `${new Date().toISOString()} · one ceiling run, then one app run, same file, same server and store, ${slow ? `slow link (latency ${SLOW_LINK.latency} ms, upload ${SLOW_LINK.uploadThroughput} B/s)` : 'no throttling'}.`,
+      `${new Date().toISOString()} · one ceiling run, then one app run, same file, same server and store (${rgw ? 'Ceph RGW' : 'the embedded store'}), ${slow ? `slow link (latency ${SLOW_LINK.latency} ms, upload ${SLOW_LINK.uploadThroughput} B/s)` : 'no throttling'}.`,
       '',
       `Ceiling ${ceiling.mbps.toFixed(1)} MB/s (PUT phase) · app ${app.mbps.toFixed(1)} MB/s (change to Done) · app ÷ ceiling ${((app.mbps / ceiling.mbps) * 100).toFixed(0)} %`,
       '',
@@ -140,7 +146,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n');
   });
-  await writeFile(`${RESULTS_DIR}app-profile${slow ? '-slow' : ''}.md`, report);
+  await writeFile(`${RESULTS_DIR}app-profile${suffix}.md`, report);
   process.stdout.write(report);
 }
 

@@ -19,7 +19,7 @@ function kindOf(cmdline: string[]): string | undefined {
     const service = args.find((arg) => arg.startsWith('--utility-sub-type='))?.slice('--utility-sub-type='.length);
     return `chromium ${type === undefined ? 'browser' : service !== undefined ? `${type} ${service}` : type}`;
   }
-  if (args.some((arg) => arg.endsWith('server/main.ts'))) return 'app server + embedded store (node)';
+  if (args.some((arg) => arg.endsWith('server/main.ts'))) return 'app server, with the embedded store unless S3_ENDPOINT is set (node)';
   return undefined;
 }
 
