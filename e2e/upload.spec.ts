@@ -98,6 +98,49 @@ test('cancel mid-flight stops every request and leaves nothing in the bucket', a
   expect(await bucket.objectKeys()).toEqual([]);
 });
 
+test('pause keeps the stored parts, and resume sends only the rest', async ({ page, app, bucket }) => {
+  const path = await testFile(200 * 1000 * 1000);
+  await page.goto(app.url);
+  const cdp = await throttleUpload(page, 20 * MiB);
+  const inFlight = new Set<string>();
+  const partsSent: number[] = [];
+  page.on('request', (request) => {
+    if (request.method() !== 'PUT') return;
+    inFlight.add(request.url());
+    partsSent.push(Number(new URL(request.url()).searchParams.get('partNumber')));
+  });
+  const settle = (request: { method(): string; url(): string }) => {
+    if (request.method() === 'PUT') inFlight.delete(request.url());
+  };
+  page.on('requestfinished', settle);
+  page.on('requestfailed', settle);
+
+  await chooseFile(page, path);
+  const card = fileCard(page, basename(path));
+  await expect(page.getByRole('progressbar', { name: 'Part 2 of 24' })).toHaveAttribute('aria-valuenow', String(8 * MiB));
+  await card.getByRole('button', { name: 'Pause' }).click();
+  await expect(card.getByText('Paused', { exact: true })).toBeVisible();
+  await expect.poll(() => inFlight.size, { timeout: 5_000 }).toBe(0);
+
+  const [upload] = await bucket.multipartUploads();
+  expect(upload).toBeDefined();
+  const stored = await bucket.storedParts(upload!);
+  expect(stored).toEqual(expect.arrayContaining([1, 2]));
+  expect(stored.length).toBeLessThan(24);
+
+  partsSent.length = 0;
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await card.getByRole('button', { name: 'Resume' }).click();
+  await expect(card.getByText('Done', { exact: true })).toBeVisible({ timeout: 120_000 });
+
+  expect(partsSent.filter((n) => stored.includes(n))).toEqual([]);
+  expect(new Set([...stored, ...partsSent]).size).toBe(24);
+  const key = (await card.locator('code').first().textContent()) ?? '';
+  expect(key).toBe(upload!.key);
+  expect(await bucket.sha256(key)).toBe(await sha256OfFile(path));
+  expect(await bucket.multipartUploads()).toEqual([]);
+});
+
 test('restarting the server mid-upload does not stop the upload from completing', async ({ page, app, bucket }) => {
   const path = await testFile(200 * 1000 * 1000);
   await page.goto(app.url);

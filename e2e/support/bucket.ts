@@ -1,6 +1,6 @@
 /** What is really in the bucket, read with the AWS SDK over HTTP. */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../server/s3/client.js';
 import type { AppServer } from './app-server.js';
@@ -8,6 +8,8 @@ import type { AppServer } from './app-server.js';
 export interface BucketView {
   multipartUploads(): Promise<{ key: string; uploadId: string }[]>;
   objectKeys(): Promise<string[]>;
+  /** Part numbers stored so far for an unfinished upload. */
+  storedParts(upload: { key: string; uploadId: string }): Promise<number[]>;
   sha256(key: string): Promise<string>;
   close(): void;
 }
@@ -23,6 +25,10 @@ export function openBucket(app: AppServer): BucketView {
     async objectKeys() {
       const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
       return (out.Contents ?? []).map((o) => o.Key ?? '');
+    },
+    async storedParts({ key, uploadId }) {
+      const out = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+      return (out.Parts ?? []).map((p) => p.PartNumber ?? 0);
     },
     async sha256(key) {
       const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
