@@ -55,3 +55,36 @@ export async function chooseFile(page: Page, path: string): Promise<void> {
   await page.getByRole('button', { name: 'Choose files' }).click();
   await (await chooser).setFiles(path);
 }
+
+export interface PartPuts {
+  /** URLs of part PUTs sent and not yet answered or failed. */
+  readonly inFlight: Set<string>;
+  /** Part numbers of every part PUT sent, in order; clear it to count from a moment on. */
+  readonly sent: number[];
+}
+
+/** Watches the page's part PUTs to the store. */
+export function trackPartPuts(page: Page): PartPuts {
+  const puts: PartPuts = { inFlight: new Set(), sent: [] };
+  page.on('request', (request) => {
+    if (request.method() !== 'PUT') return;
+    puts.inFlight.add(request.url());
+    puts.sent.push(Number(new URL(request.url()).searchParams.get('partNumber')));
+  });
+  const settle = (request: { method(): string; url(): string }) => {
+    if (request.method() === 'PUT') puts.inFlight.delete(request.url());
+  };
+  page.on('requestfinished', settle);
+  page.on('requestfailed', settle);
+  return puts;
+}
+
+/** Waits for the card to say Done, then checks the stored object's bytes against the file and that no upload is left. */
+export async function expectStoredIntact(page: Page, bucket: BucketView, fileName: string, sha256: string): Promise<string> {
+  const card = fileCard(page, fileName);
+  await expect(card.getByText('Done', { exact: true })).toBeVisible({ timeout: 120_000 });
+  const key = (await card.locator('code').first().textContent()) ?? '';
+  expect(await bucket.sha256(key)).toBe(sha256);
+  expect(await bucket.multipartUploads()).toEqual([]);
+  return key;
+}

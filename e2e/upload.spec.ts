@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { chooseFile, expect, fileCard, partBars, test, throttleUpload } from './fixtures.js';
+import { chooseFile, expect, expectStoredIntact, fileCard, partBars, test, throttleUpload, trackPartPuts } from './fixtures.js';
 import { installCancelProbe, putsSentAfterCancel, readCancelProbe } from './support/cancel-probe.js';
 import { sha256OfFile, testFile } from './support/test-file.js';
 
@@ -59,10 +59,7 @@ test('a chosen 200 MB file shows moving part bars and is stored byte for byte', 
   );
   await expect(card.getByText('Uploading', { exact: true })).toBeVisible();
 
-  await expect(card.getByText('Done', { exact: true })).toBeVisible({ timeout: 120_000 });
-  const key = (await card.locator('code').first().textContent()) ?? '';
-  expect(await bucket.sha256(key)).toBe(await sha256OfFile(path));
-  expect(await bucket.multipartUploads()).toEqual([]);
+  await expectStoredIntact(page, bucket, basename(path), await sha256OfFile(path));
 });
 
 test('cancel mid-flight stops every request and leaves nothing in the bucket', async ({ page, app, bucket }) => {
@@ -71,15 +68,7 @@ test('cancel mid-flight stops every request and leaves nothing in the bucket', a
   await page.goto(app.url);
   await throttleUpload(page, 20 * MiB);
 
-  const inFlight = new Set<string>();
-  page.on('request', (request) => {
-    if (request.method() === 'PUT') inFlight.add(request.url());
-  });
-  const settle = (request: { method(): string; url(): string }) => {
-    if (request.method() === 'PUT') inFlight.delete(request.url());
-  };
-  page.on('requestfinished', settle);
-  page.on('requestfailed', settle);
+  const { inFlight } = trackPartPuts(page);
 
   await chooseFile(page, path);
   const card = fileCard(page, basename(path));
@@ -102,18 +91,7 @@ test('pause keeps the stored parts, and resume sends only the rest', async ({ pa
   const path = await testFile(200 * 1000 * 1000);
   await page.goto(app.url);
   const cdp = await throttleUpload(page, 20 * MiB);
-  const inFlight = new Set<string>();
-  const partsSent: number[] = [];
-  page.on('request', (request) => {
-    if (request.method() !== 'PUT') return;
-    inFlight.add(request.url());
-    partsSent.push(Number(new URL(request.url()).searchParams.get('partNumber')));
-  });
-  const settle = (request: { method(): string; url(): string }) => {
-    if (request.method() === 'PUT') inFlight.delete(request.url());
-  };
-  page.on('requestfinished', settle);
-  page.on('requestfailed', settle);
+  const { inFlight, sent: partsSent } = trackPartPuts(page);
 
   await chooseFile(page, path);
   const card = fileCard(page, basename(path));
@@ -131,14 +109,9 @@ test('pause keeps the stored parts, and resume sends only the rest', async ({ pa
   partsSent.length = 0;
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await card.getByRole('button', { name: 'Resume' }).click();
-  await expect(card.getByText('Done', { exact: true })).toBeVisible({ timeout: 120_000 });
-
+  expect(await expectStoredIntact(page, bucket, basename(path), await sha256OfFile(path))).toBe(upload!.key);
   expect(partsSent.filter((n) => stored.includes(n))).toEqual([]);
   expect(new Set([...stored, ...partsSent]).size).toBe(24);
-  const key = (await card.locator('code').first().textContent()) ?? '';
-  expect(key).toBe(upload!.key);
-  expect(await bucket.sha256(key)).toBe(await sha256OfFile(path));
-  expect(await bucket.multipartUploads()).toEqual([]);
 });
 
 test('restarting the server mid-upload does not stop the upload from completing', async ({ page, app, bucket }) => {
@@ -147,15 +120,11 @@ test('restarting the server mid-upload does not stop the upload from completing'
   await throttleUpload(page, 40 * MiB);
 
   await chooseFile(page, path);
-  const card = fileCard(page, basename(path));
   await expect(page.getByRole('progressbar', { name: 'Part 2 of 24' })).toHaveAttribute('aria-valuenow', String(8 * MiB));
 
   await app.restart(); // kills the API and the embedded store at once, mid-part
 
-  await expect(card.getByText('Done', { exact: true })).toBeVisible({ timeout: 120_000 });
-  const key = (await card.locator('code').first().textContent()) ?? '';
-  expect(await bucket.sha256(key)).toBe(await sha256OfFile(path));
-  expect(await bucket.multipartUploads()).toEqual([]);
+  await expectStoredIntact(page, bucket, basename(path), await sha256OfFile(path));
 });
 
 test('leaving the page mid-upload asks first, and staying keeps the upload going', async ({ page, app, bucket }) => {
