@@ -8,7 +8,7 @@ export default defineConfig({
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
   test: {
     root: '.',
-    include: ['{client,server,shared,scripts,bench}/**/*.test.{ts,tsx}'],
+    include: ['{client,server,shared,scripts,bench,testing,packages}/**/*.test.{ts,tsx}'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The SDK warns on every run that its 2027 releases need Node 22; this project runs on 20.

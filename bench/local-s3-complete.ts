@@ -24,7 +24,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { CompletedPart, S3Client } from '@aws-sdk/client-s3';
-import { startLocalS3 } from '../server/local-s3/index.js';
+import { startLocalS3 } from '@s3-big-upload/local-s3';
 import { createS3Client } from '../server/s3/client.js';
 import { formatSize, megabytesPerSecond, parseSize } from './lib/size.js';
 import { summarize } from './lib/stats.js';

@@ -15,7 +15,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { testFile } from '../e2e/support/test-file.js';
+import { testFile } from '../testing/test-file.js';
 import { chooseFile, openAppPage, pageTiming, waitForDone } from './lib/app-run.js';
 import { parseBenchArgs } from './lib/args.js';
 import { buildClient } from './lib/build-client.js';

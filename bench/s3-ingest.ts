@@ -25,7 +25,7 @@ import { once } from 'node:events';
 import { parseSize } from './lib/size.js';
 
 const RGW_CONNECTION_FILE = fileURLToPath(new URL('../.data/rgw/connection.json', import.meta.url));
-const LOCAL_S3_MAIN = fileURLToPath(new URL('../server/local-s3/main.ts', import.meta.url));
+const LOCAL_S3_MAIN = fileURLToPath(new URL('../packages/local-s3/src/main.ts', import.meta.url));
 
 const Connection = z.object({
   endpoint: z.string(),

@@ -1,9 +1,9 @@
 import { test as base, expect } from '@playwright/test';
 import type { CDPSession, Locator, Page } from '@playwright/test';
-import { startAppServer } from './support/app-server.js';
-import type { AppServer } from './support/app-server.js';
-import { openBucket } from './support/bucket.js';
-import type { BucketView } from './support/bucket.js';
+import { startAppServer } from '../testing/app-server.js';
+import type { AppServer } from '../testing/app-server.js';
+import { openBucket } from '../testing/bucket.js';
+import type { BucketView } from '../testing/bucket.js';
 
 interface Fixtures {
   /** Extra environment for the server; override with test.use({ serverEnv: { ... } }). */

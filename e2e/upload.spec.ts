@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { chooseFile, expect, expectStoredIntact, fileCard, partBars, test, throttleUpload, trackPartPuts } from './fixtures.js';
-import { installCancelProbe, putsSentAfterCancel, readCancelProbe } from './support/cancel-probe.js';
-import { sha256OfFile, testFile } from './support/test-file.js';
+import { installCancelProbe, putsSentAfterCancel, readCancelProbe } from '../testing/cancel-probe.js';
+import { sha256OfFile, testFile } from '../testing/test-file.js';
 
 const MiB = 1024 * 1024;
 

@@ -7,8 +7,8 @@
 import { chromium } from 'playwright';
 import type { Page } from 'playwright';
 import { chromiumLaunchOptions } from '../playwright.config.js';
-import { startAppServer } from '../e2e/support/app-server.js';
-import { testFile } from '../e2e/support/test-file.js';
+import { startAppServer } from '../testing/app-server.js';
+import { testFile } from '../testing/test-file.js';
 
 const outDir = process.argv[2] ?? 'docs';
 const MiB = 1024 * 1024;

@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorBody, CreateUploadResponse, SignPartsResponse, UPLOAD_TOKEN_HEADER } from '../shared/api.js';
 import type { ErrorCode } from '../shared/api.js';
-import { TEST_SECRET, startTestApp } from './app-harness.js';
-import type { TestApp } from './app-harness.js';
+import { TEST_SECRET, startTestApp } from '../testing/app-harness.js';
+import type { TestApp } from '../testing/app-harness.js';
 import { signUploadToken } from './upload-token.js';
-import { startBackends } from './testing/s3-backends.js';
+import { startBackends } from '@s3-big-upload/local-s3/testing';
 
 const backends = await startBackends();
 afterAll(() => Promise.all(backends.map((b) => b.close())));

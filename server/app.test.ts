@@ -12,11 +12,11 @@ import {
   UPLOAD_TOKEN_HEADER,
 } from '../shared/api.js';
 import type { CreateUploadRequest } from '../shared/api.js';
-import { startTestApp } from './app-harness.js';
-import type { TestApp } from './app-harness.js';
+import { startTestApp } from '../testing/app-harness.js';
+import type { TestApp } from '../testing/app-harness.js';
 import { runJanitorPass } from './janitor.js';
 import { runStartupChecks } from './startup-checks.js';
-import { startBackends } from './testing/s3-backends.js';
+import { startBackends } from '@s3-big-upload/local-s3/testing';
 
 const ORIGIN = 'http://localhost:3000';
 const backends = await startBackends({ corsOrigins: [ORIGIN] });

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import type { Request } from 'playwright';
-import { testFile } from '../../e2e/support/test-file.js';
+import { testFile } from '../../testing/test-file.js';
 import { chooseFile, openAppPage } from '../lib/app-run.js';
 import { withCleanup } from '../lib/cleanup.js';
 import { emulateLink } from '../lib/harness.js';
@@ -15,7 +15,7 @@ import { startRig, withPage } from '../lib/rig.js';
 import type { Rig } from '../lib/rig.js';
 import { formatSize } from '../lib/size.js';
 import type { BenchCase, Measurement } from '../lib/types.js';
-import { installCancelProbe, putsSentAfterCancel, readCancelProbe } from '../../e2e/support/cancel-probe.js';
+import { installCancelProbe, putsSentAfterCancel, readCancelProbe } from '../../testing/cancel-probe.js';
 
 const THROTTLE_BYTES_PER_S = 20 * 1024 * 1024; // six 8 MiB parts take ~2.4 s, so cancel lands mid-part
 const FILE_SIZE = 200 * 1000 * 1000;

@@ -3,7 +3,7 @@
  * JSHeapUsedSize (sampled every 100 ms) minus the median of 1 s of samples after
  * the page loads. At 1× and 4× the file size; it must not grow with the file.
  */
-import { testFile } from '../../e2e/support/test-file.js';
+import { testFile } from '../../testing/test-file.js';
 import { chooseFile, openAppPage, waitForDone } from '../lib/app-run.js';
 import { withCleanup } from '../lib/cleanup.js';
 import { deleteObject } from '../lib/harness.js';

@@ -8,9 +8,9 @@
  *   (startAppServer), 100 virtual clients each running create, sign, PUT of a
  *   one-part file to the store, complete, several rounds; p50/p99 per call type.
  */
-import { startAppServer } from '../../e2e/support/app-server.js';
-import { startTestApp } from '../../server/app-harness.js';
-import { startLocalBackend } from '../../server/testing/local-backend.js';
+import { startAppServer } from '../../testing/app-server.js';
+import { startTestApp } from '../../testing/app-harness.js';
+import { startLocalBackend } from '@s3-big-upload/local-s3/testing';
 import { API_ROUTES, UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
 import type { CompleteUploadResponse, CreateUploadResponse, SignPartsResponse } from '../../shared/api.js';
 import { MAX_SIGN_BATCH, MiB, TiB } from '../../shared/limits.js';

@@ -4,7 +4,7 @@
  * First a quick check that the cap is shared by parallel XHRs (not per request),
  * or the figures would mean nothing.
  */
-import { testFile } from '../../e2e/support/test-file.js';
+import { testFile } from '../../testing/test-file.js';
 import { withCleanup } from '../lib/cleanup.js';
 import { emulateLink, SLOW_LINK } from '../lib/harness.js';
 import { appOnce, ceilingOnce, startRig } from '../lib/rig.js';

@@ -4,7 +4,7 @@
  * the same store, alternating within each round: the embedded store always, and
  * Ceph RGW too when `scripts/rgw.sh up` has it running.
  */
-import { testFile } from '../../e2e/support/test-file.js';
+import { testFile } from '../../testing/test-file.js';
 import { CEILING_CONCURRENCY } from '../lib/ceiling-run.js';
 import { withCleanup } from '../lib/cleanup.js';
 import { deleteObject } from '../lib/harness.js';

@@ -8,7 +8,7 @@
  */
 import { chromium } from 'playwright';
 import type { Browser } from 'playwright';
-import { startAppServer } from '../../e2e/support/app-server.js';
+import { startAppServer } from '../../testing/app-server.js';
 import { chromiumLaunchOptions } from '../../playwright.config.js';
 import type { BenchCase, BenchContext, Measurement } from '../lib/types.js';
 import { formatSelfTime, topSelfTime, type CpuProfile } from '../lib/ui-bench-profile.js';

@@ -3,7 +3,7 @@
  * in the page from the input's change event to the card's status becoming Done.
  */
 import type { Page } from 'playwright';
-import type { AppServer } from '../../e2e/support/app-server.js';
+import type { AppServer } from '../../testing/app-server.js';
 
 /**
  * Installed before the app's own scripts: a capture listener for the file input's

@@ -1,7 +1,7 @@
 /** One ceiling run: the bare page of ceiling-page.html uploads a file; returns the PUT phase's length. */
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright';
-import type { AppServer } from '../../e2e/support/app-server.js';
+import type { AppServer } from '../../testing/app-server.js';
 
 const CEILING_HTML = readFile(new URL('./ceiling-page.html', import.meta.url), 'utf8');
 export const CEILING_PATH = '/__bench/ceiling';

@@ -8,8 +8,8 @@ import type { Browser, CDPSession, Page } from 'playwright';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { chromiumLaunchOptions } from '../../playwright.config.js';
-import { startAppServer } from '../../e2e/support/app-server.js';
-import type { AppServer, AppServerOptions } from '../../e2e/support/app-server.js';
+import { startAppServer } from '../../testing/app-server.js';
+import type { AppServer, AppServerOptions } from '../../testing/app-server.js';
 import { createS3Client } from '../../server/s3/client.js';
 import type { CleanupScope } from './cleanup.js';
 

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { AppServer } from '../../e2e/support/app-server.js';
+import type { AppServer } from '../../testing/app-server.js';
 
 export const PEER_QUEUE_SIZE = 6;
 export const PEER_PART_SIZE = 8 * 1024 * 1024; // the app's default PART_SIZE

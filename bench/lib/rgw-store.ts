@@ -4,8 +4,8 @@
  * chosen later, and the server's startup check accepts '*'), removed with
  * everything in it when the scope closes.
  */
-import type { ExternalStore } from '../../e2e/support/app-server.js';
-import { RgwUnavailableError, readRgwConnection, RGW_CONNECTION_FILE, startRgwBackend } from '../../server/testing/rgw-backend.js';
+import type { ExternalStore } from '../../testing/app-server.js';
+import { RgwUnavailableError, readRgwConnection, RGW_CONNECTION_FILE, startRgwBackend } from '@s3-big-upload/local-s3/testing';
 import type { CleanupScope } from './cleanup.js';
 
 export type RgwBenchStore = { up: true; store: ExternalStore } | { up: false; reason: string };

@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { AppServer, ExternalStore } from '../../e2e/support/app-server.js';
+import type { AppServer, ExternalStore } from '../../testing/app-server.js';
 import { openAppPage, runApp } from './app-run.js';
 import { openCeilingPage, runCeiling } from './ceiling-run.js';
 import type { CleanupScope } from './cleanup.js';

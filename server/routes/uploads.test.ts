@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredPart } from '../../shared/api.js';
 import { UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
 import { createApp } from '../app.js';
-import { testAppConfig } from '../app-harness.js';
+import { testAppConfig } from '../../testing/app-harness.js';
 import { createMetrics } from '../metrics.js';
 import { UploadNotFoundError } from '../s3/errors.js';
 import type { PendingUpload, StoredObject, UploadRef, UploadStore } from '../s3/upload-store.js';

@@ -1,7 +1,7 @@
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startBackends } from '../testing/s3-backends.js';
+import { startBackends } from '@s3-big-upload/local-s3/testing';
 import { createS3Client } from './client.js';
 
 const offline = { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };

@@ -2,7 +2,7 @@ import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCo
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startBackends } from '../testing/s3-backends.js';
+import { startBackends } from '@s3-big-upload/local-s3/testing';
 import { createS3Client } from './client.js';
 import { PartUrlSigner } from './part-url-signer.js';
 

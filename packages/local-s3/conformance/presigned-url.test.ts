@@ -1,7 +1,7 @@
 /** Presigned part URLs: what the store refuses once a URL is expired or altered. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createS3Client } from '../s3/client.js';
+import { createTestClient } from '../testing/test-client.js';
 import { startBackends } from '../testing/s3-backends.js';
 import { body, createUpload, putPart, s3ErrorOf, signPart, uniqueKey } from './s3-fixtures.js';
 
@@ -9,7 +9,7 @@ const backends = await startBackends();
 afterAll(() => Promise.all(backends.map((b) => b.close())));
 
 describe.each(backends)('$name', (backend) => {
-  const s3 = createS3Client(backend);
+  const s3 = createTestClient(backend);
   afterAll(() => s3.destroy());
 
   async function newUpload(prefix: string) {

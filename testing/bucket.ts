@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../server/s3/client.js';
+import { createS3Client } from '../server/s3/client.js';
 import type { AppServer } from './app-server.js';
 
 export interface BucketView {

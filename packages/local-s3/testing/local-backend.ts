@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalS3 } from '../local-s3/index.js';
+import { startLocalS3 } from '../src/index.js';
 import { AWS_EXACT, type S3Backend } from './s3-backend.js';
 
 /** The embedded store on port 0 with a fresh data dir that `close()` deletes. */

@@ -14,11 +14,11 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { createS3Client } from '../s3/client.js';
+import { createTestClient } from './test-client.js';
 import { RGW_16_QUIRKS, type S3Backend } from './s3-backend.js';
 
 /** Written by `scripts/rgw.sh up`; resolved from the repo root so any cwd works. */
-export const RGW_CONNECTION_FILE = fileURLToPath(new URL('../../.data/rgw/connection.json', import.meta.url));
+export const RGW_CONNECTION_FILE = fileURLToPath(new URL('../../../.data/rgw/connection.json', import.meta.url));
 
 const RgwConnection = z.object({
   endpoint: z.url(),
@@ -40,7 +40,7 @@ export function readRgwConnection(): RgwConnection | undefined {
 
 /** A fresh bucket on the RGW from scripts/rgw.sh, so test files never see each other's objects. */
 export async function startRgwBackend(connection: RgwConnection, corsOrigins: string[] | undefined): Promise<S3Backend> {
-  const s3 = createS3Client(connection);
+  const s3 = createTestClient(connection);
   const bucket = `test-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -2,9 +2,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CreateMultipartUploadCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { MiB } from '../../shared/limits.js';
+export const MiB = 1024 * 1024;
 
-export { MiB };
 
 /** Random bytes typed as fetch accepts them as a body. */
 export function body(size: number): Uint8Array<ArrayBuffer> {

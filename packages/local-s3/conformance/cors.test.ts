@@ -1,7 +1,7 @@
 /** CORS as the browser meets it: part PUTs go straight from the page's origin to the bucket. */
 import { GetBucketCorsCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createS3Client } from '../s3/client.js';
+import { createTestClient } from '../testing/test-client.js';
 import { startBackends } from '../testing/s3-backends.js';
 import { body, createUpload, partEtag, putPart, signPart, uniqueKey } from './s3-fixtures.js';
 
@@ -12,7 +12,7 @@ const backends = await startBackends({ corsOrigins: [APP_ORIGIN] });
 afterAll(() => Promise.all(backends.map((b) => b.close())));
 
 describe.each(backends)('$name', (backend) => {
-  const s3 = createS3Client(backend);
+  const s3 = createTestClient(backend);
   afterAll(() => s3.destroy());
 
   async function signedPartUrl(size: number): Promise<string> {

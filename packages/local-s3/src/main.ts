@@ -1,4 +1,4 @@
-/** Runs the embedded S3 store standalone: `npm run s3:local`. */
+/** Runs the embedded S3 store standalone: `npm run s3:local` at the repo root, or `npm start` here. */
 import { z } from 'zod';
 import { startLocalS3 } from './index.js';
 

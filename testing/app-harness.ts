@@ -1,18 +1,18 @@
 /**
  * Starts the app on port 0 against a test backend, for integration tests.
- * Lives next to app.ts because it wires the same pieces main.ts does.
+ * Wires the same pieces server/main.ts does.
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { pino } from 'pino';
-import { createApp } from './app.js';
-import type { AppConfig } from './app.js';
-import { createMetrics } from './metrics.js';
-import type { Metrics } from './metrics.js';
-import { createS3Client } from './s3/client.js';
-import { S3UploadStore } from './s3/s3-upload-store.js';
-import type { S3Backend } from './testing/s3-backends.js';
+import { createApp } from '../server/app.js';
+import type { AppConfig } from '../server/app.js';
+import { createMetrics } from '../server/metrics.js';
+import type { Metrics } from '../server/metrics.js';
+import { createS3Client } from '../server/s3/client.js';
+import { S3UploadStore } from '../server/s3/s3-upload-store.js';
+import type { S3Backend } from '@s3-big-upload/local-s3/testing';
 
 export interface FakeClock {
   now(): number;

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client } from '../s3/client.js';
+import { createTestClient } from '../testing/test-client.js';
 import { startBackends } from '../testing/s3-backends.js';
 import { MiB, body, createUpload, multipartEtag, partEtag, putPart, s3ErrorOf, signPart, uniqueKey, uploadPart } from './s3-fixtures.js';
 
@@ -23,7 +23,7 @@ const backends = await startBackends();
 afterAll(() => Promise.all(backends.map((b) => b.close())));
 
 describe.each(backends)('$name', (backend) => {
-  const s3 = createS3Client(backend);
+  const s3 = createTestClient(backend);
   const bucket = backend.bucket;
   afterAll(() => s3.destroy());
 

@@ -35,3 +35,6 @@ export async function startBackends(options: StartBackendsOptions = {}): Promise
     throw error;
   }
 }
+
+export { startLocalBackend } from './local-backend.js';
+export { RGW_CONNECTION_FILE, RgwUnavailableError, readRgwConnection, startRgwBackend } from './rgw-backend.js';
