@@ -34,7 +34,7 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-const ROOT = new URL('../..', import.meta.url).pathname;
+const ROOT = new URL('..', import.meta.url).pathname;
 
 export async function startAppServer(extraEnv: Record<string, string> = {}, options: AppServerOptions = {}): Promise<AppServer> {
   if (options.store !== undefined) return startWithExternalStore(extraEnv, options.store);
