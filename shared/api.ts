@@ -20,10 +20,20 @@ export const API_ROUTES = {
 
 const PartNumber = z.number().int().min(1).max(S3_MAX_PARTS);
 
+/**
+ * An RFC 7231 media type: `type/subtype` with optional `; name=value` parameters,
+ * tokens or quoted strings of printable ASCII. It becomes the object's
+ * Content-Type header, so CR, LF, NUL and anything beyond ASCII must not pass.
+ * Empty means "not given".
+ */
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const QUOTED = '"(?:[\\t !#-\\[\\]-~]|\\\\[\\t -~])*"';
+export const MEDIA_TYPE = new RegExp(`^(?:${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*)?$`);
+
 export const CreateUploadRequest = z.strictObject({
   fileName: z.string().trim().min(1, 'fileName must not be empty').max(1024),
   size: z.number().int().min(0),
-  contentType: z.string().max(255).regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$|^$/, 'contentType must look like type/subtype').optional(),
+  contentType: z.string().max(255).regex(MEDIA_TYPE, 'contentType must look like type/subtype or type/subtype; name=value (RFC 7231 media type, printable ASCII only)').optional(),
 });
 export type CreateUploadRequest = z.infer<typeof CreateUploadRequest>;
 
