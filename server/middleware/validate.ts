@@ -3,12 +3,22 @@ import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 import { InvalidRequestError, UnsupportedMediaTypeError } from '../errors.js';
 
+/** A 400 stays small whatever was sent: a few issues, each cut short (a body of 10,000 unknown keys must not echo them back). */
+export const MAX_ISSUES = 10;
+export const MAX_ISSUE_TEXT = 200;
+
+function cut(text: string, max = MAX_ISSUE_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-  const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  throw new InvalidRequestError(`invalid ${what}: ${summary}`, { issues, cause: parsed.error });
+  const all = parsed.error.issues;
+  const issues = all.slice(0, MAX_ISSUES).map((issue) => ({ path: cut(issue.path.map(String).join('.')), message: cut(issue.message) }));
+  const more = all.length > issues.length ? `; and ${all.length - issues.length} more issue(s)` : '';
+  const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') + more;
+  throw new InvalidRequestError(`invalid ${what}: ${summary}`, { issues });
 }
 
 function hasBody(req: Request): boolean {
