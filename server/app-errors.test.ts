@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorBody, CreateUploadResponse, SignPartsResponse, UPLOAD_TOKEN_HEADER } from '../shared/api.js';
 import type { ErrorCode } from '../shared/api.js';
 import { TEST_SECRET, startTestApp } from '../testing/app-harness.js';
+import { rawExchange } from '../testing/raw-http.js';
 import type { TestApp } from '../testing/app-harness.js';
 import { signUploadToken } from './upload-token.js';
 import { startBackends } from '@s3-big-upload/local-s3/testing';
@@ -178,6 +179,16 @@ describe.each(backends)('$name', (backend) => {
     expect(error.code).toBe(c.code);
     expect(error.message).toMatch(c.message);
     if (c.issuePath !== undefined) expect(error.issues?.map((i) => i.path)).toContain(c.issuePath);
+  });
+
+  it('answers a declared 100 GB body with 413 at once and closes, without reading it', async () => {
+    const exchange = await rawExchange(app.baseUrl, 'POST /api/uploads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000000\r\n\r\n{"fileName"', {
+      timeoutMs: 3000,
+      awaitClose: true,
+    });
+    expect(exchange.responses.map((r) => r.status)).toEqual([413]);
+    expect(ApiErrorBody.parse(JSON.parse(exchange.responses[0]?.body ?? '')).error.code).toBe('payload_too_large');
+    expect(exchange.closed).toBe(true);
   });
 
   it('rate limits with a JSON 429', async () => {

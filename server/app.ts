@@ -15,6 +15,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { RateLimitedError } from './errors.js';
 import type { Metrics } from './metrics.js';
+import { jsonBody, refuseDeclaredOversize } from './middleware/json-body.js';
 import { apiNotFound, createErrorHandler, methodNotAllowed } from './middleware/error-handler.js';
 import { createUploadsRouter } from './routes/uploads.js';
 import type { UploadsConfig } from './routes/uploads.js';
@@ -92,6 +93,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(requestTimer(metrics));
+  // Nothing this app serves takes a body over the JSON limit: refuse a larger declared one before reading it.
+  app.use(refuseDeclaredOversize(JSON_BODY_LIMIT));
   app.use(securityHeaders(config.publicOrigin, deps.storageOrigin));
 
   app.get('/health', async (_req, res) => {
@@ -125,7 +128,7 @@ export function createApp(deps: AppDeps): Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  api.use(express.json({ limit: JSON_BODY_LIMIT, strict: true, type: 'application/json' }));
+  api.use(jsonBody({ limit: JSON_BODY_LIMIT }));
   api
     .route('/config')
     .get((_req, res) => {

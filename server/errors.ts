@@ -95,8 +95,16 @@ export class NoSuchUploadApiError extends ApiError {
 
 export class PayloadTooLargeError extends ApiError {
   override name = 'PayloadTooLargeError';
-  constructor(limit: number, options?: { cause?: unknown }) {
-    super(413, 'payload_too_large', `request body exceeds the limit of ${limit} bytes`, options);
+  constructor(limit: number, options?: { cause?: unknown; declared?: number }) {
+    const body = options?.declared === undefined ? 'request body' : `declared request body of ${options.declared} bytes`;
+    super(413, 'payload_too_large', `${body} exceeds the limit of ${limit} bytes`, options);
+  }
+}
+
+export class RequestTimeoutError extends ApiError {
+  override name = 'RequestTimeoutError';
+  constructor(idleMs: number) {
+    super(408, 'request_timeout', `no request body bytes arrived for ${idleMs / 1000} s; send the body at once`);
   }
 }
 

@@ -113,6 +113,7 @@ export const ERROR_CODES = [
   'size_mismatch',
   'no_such_upload',
   'payload_too_large',
+  'request_timeout',
   'unsupported_media_type',
   'not_found',
   'rate_limited',

@@ -16,6 +16,7 @@ const API_SENTENCES: Record<ErrorCode, string> = {
   size_mismatch: 'The stored parts do not add up to the size of the file (did it change on disk?). Retry to upload it again.',
   no_such_upload: 'The storage no longer knows this upload (it may have been cleaned up). Retry to start it again.',
   payload_too_large: 'The server refused a request as too large.',
+  request_timeout: 'The connection to the server stalled. Check your network, then retry.',
   unsupported_media_type: 'The server refused the request format. Reload the page and try again.',
   not_found: 'The upload service was not found on this server.',
   rate_limited: 'The server is busy with too many requests. Wait a moment, then retry.',
