@@ -87,7 +87,7 @@ const CASES: BadInput[] = [
   { name: 'part not stored', method: 'POST', path: '/api/uploads/complete', token: 'partial', body: (u) => ({ parts: [...u.partialEtags, { partNumber: 3, etag: '"abc"' }] }), status: 400, code: 'missing_parts', message: /part\(s\) 3 are not stored/ },
   { name: 'part listed twice', method: 'POST', path: '/api/uploads/complete', token: 'partial', body: (u) => ({ parts: [...u.partialEtags, ...u.partialEtags] }), status: 400, code: 'missing_parts', message: /more than once: 1, 2/ },
   { name: 'complete part beyond plan', method: 'POST', path: '/api/uploads/complete', token: 'small', body: (u) => ({ parts: [{ partNumber: 1, etag: u.smallEtag }, { partNumber: 2, etag: u.smallEtag }] }), status: 400, code: 'part_out_of_range', message: /2 are beyond this upload's 1 part/ },
-  { name: 'wrong ETag', method: 'POST', path: '/api/uploads/complete', token: 'small', body: create({ parts: [{ partNumber: 1, etag: '"0123456789abcdef0123456789abcdef"' }] }), status: 400, code: 'size_mismatch', message: /ETag of part\(s\) 1 does not match/ },
+  { name: 'wrong ETag', method: 'POST', path: '/api/uploads/complete', token: 'small', body: create({ parts: [{ partNumber: 1, etag: '"0123456789abcdef0123456789abcdef"' }] }), status: 400, code: 'etag_mismatch', message: /ETag of part\(s\) 1 does not match/ },
   { name: '10,000 parts fit the body limit', method: 'POST', path: '/api/uploads/complete', token: 'small', body: create({ parts: Array.from({ length: 10_000 }, (_, i) => ({ partNumber: i + 1, etag: '"0123456789abcdef0123456789abcdef"' })) }), status: 400, code: 'part_out_of_range', message: /2, 3, 4.*\(9999 in all\) are beyond this upload's 1 part/ },
   { name: 'empty parts list', method: 'POST', path: '/api/uploads/complete', token: 'small', body: create({ parts: [] }), status: 400, code: 'invalid_request', message: /parts/ },
   { name: 'extra field in a part', method: 'POST', path: '/api/uploads/complete', token: 'small', body: (u) => ({ parts: [{ partNumber: 1, etag: u.smallEtag, size: 100 }] }), status: 400, code: 'invalid_request', message: /Unrecognized key.*size/ },
@@ -95,9 +95,9 @@ const CASES: BadInput[] = [
   { name: 'parts of an aborted upload', method: 'GET', path: '/api/uploads/parts', token: 'aborted', status: 404, code: 'no_such_upload', message: /does not exist any more/ },
   { name: 'complete an aborted upload', method: 'POST', path: '/api/uploads/complete', token: 'aborted', body: create({ parts: [{ partNumber: 1, etag: '"x"' }] }), status: 404, code: 'no_such_upload', message: /does not exist any more/ },
   { name: 'unknown API route', method: 'GET', path: '/api/nope', status: 404, code: 'not_found', message: /no API route GET \/api\/nope/ },
-  { name: 'wrong method on /api/uploads', method: 'PUT', path: '/api/uploads', body: create({}), status: 405, code: 'not_found', message: /PUT is not supported on \/api\/uploads; use POST or DELETE/ },
-  { name: 'wrong method on sign', method: 'GET', path: '/api/uploads/sign', status: 405, code: 'not_found', message: /use POST/ },
-  { name: 'wrong method on config', method: 'POST', path: '/api/config', body: create({}), status: 405, code: 'not_found', message: /use GET/ },
+  { name: 'wrong method on /api/uploads', method: 'PUT', path: '/api/uploads', body: create({}), status: 405, code: 'method_not_allowed', message: /PUT is not supported on \/api\/uploads; use POST or DELETE/ },
+  { name: 'wrong method on sign', method: 'GET', path: '/api/uploads/sign', status: 405, code: 'method_not_allowed', message: /use POST/ },
+  { name: 'wrong method on config', method: 'POST', path: '/api/config', body: create({}), status: 405, code: 'method_not_allowed', message: /use GET/ },
   { name: 'oversized body', method: 'POST', path: '/api/uploads', body: JSON.stringify({ fileName: 'a', size: 1, pad: 'x'.repeat(1.1 * MiB) }), status: 413, code: 'payload_too_large', message: /exceeds the limit of 1048576 bytes/ },
 ];
 

@@ -86,8 +86,17 @@ export class SizeMismatchError extends ApiError {
   }
 }
 
-export class NoSuchUploadApiError extends ApiError {
-  override name = 'NoSuchUploadApiError';
+/** A declared ETag differs from the stored part's: the client sent the wrong part or a stale ETag. */
+export class EtagMismatchError extends ApiError {
+  override name = 'EtagMismatchError';
+  constructor(partNumbers: readonly number[]) {
+    super(400, 'etag_mismatch', `ETag of part(s) ${listNumbers(partNumbers)} does not match the stored part; re-upload them or send the ETag the store returned`);
+  }
+}
+
+/** The multipart upload is gone (completed, aborted, expired or never existed). The cause says which store call found out. */
+export class UploadNotFoundError extends ApiError {
+  override name = 'UploadNotFoundError';
   constructor(options?: { cause?: unknown }) {
     super(404, 'no_such_upload', 'the upload does not exist any more (completed, aborted or expired)', options);
   }
@@ -117,8 +126,18 @@ export class UnsupportedMediaTypeError extends ApiError {
 
 export class NotFoundError extends ApiError {
   override name = 'NotFoundError';
-  constructor(message: string, status = 404) {
-    super(status, 'not_found', message);
+  constructor(message: string) {
+    super(404, 'not_found', message);
+  }
+}
+
+/** A known path asked with a method it does not serve. */
+export class MethodNotAllowedError extends ApiError {
+  override name = 'MethodNotAllowedError';
+  readonly allowed: readonly string[];
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super(405, 'method_not_allowed', `${method} is not supported on ${path}; use ${allowed.join(' or ')}`);
+    this.allowed = allowed;
   }
 }
 
@@ -129,8 +148,9 @@ export class RateLimitedError extends ApiError {
   }
 }
 
-export class StorageUnavailableError extends ApiError {
-  override name = 'StorageUnavailableError';
+/** The store could not be reached or answered with a server-side failure: a retry may succeed. The cause says what failed. */
+export class StoreUnavailableError extends ApiError {
+  override name = 'StoreUnavailableError';
   constructor(options?: { cause?: unknown }) {
     super(503, 'storage_unavailable', 'the storage backend is unreachable; retry later', options);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planParts } from '../shared/part-plan.js';
-import { MissingPartsError, PartOutOfRangeError, SizeMismatchError, listNumbers } from './errors.js';
+import { EtagMismatchError, MissingPartsError, PartOutOfRangeError, SizeMismatchError, listNumbers } from './errors.js';
 import { orderDeclaredParts, sameEtag, verifyStoredParts } from './verify-parts.js';
 
 const MiB = 1024 * 1024;
@@ -50,6 +50,7 @@ describe('verifyStoredParts', () => {
 
   it('refuses a wrong ETag', () => {
     const wrong = ordered.map((p) => (p.partNumber === 2 ? { ...p, etag: '"zz"' } : p));
+    expect(() => verifyStoredParts(wrong, stored, plan)).toThrow(EtagMismatchError);
     expect(() => verifyStoredParts(wrong, stored, plan)).toThrow(/ETag of part\(s\) 2 does not match/);
   });
 });

@@ -5,7 +5,7 @@
 import type { StoredPart } from '../shared/api.js';
 import type { PartPlan } from '../shared/part-plan.js';
 import { partLength } from '../shared/part-plan.js';
-import { MissingPartsError, PartOutOfRangeError, SizeMismatchError, listNumbers } from './errors.js';
+import { EtagMismatchError, MissingPartsError, PartOutOfRangeError, SizeMismatchError, listNumbers } from './errors.js';
 
 export interface DeclaredPart {
   partNumber: number;
@@ -62,8 +62,6 @@ export function verifyStoredParts(ordered: readonly DeclaredPart[], stored: read
   if (wrongSize.length > 0 || total !== plan.size) {
     throw new SizeMismatchError(`stored parts add up to ${total} bytes, declared size is ${plan.size}${wrongSize.length > 0 ? `: ${wrongSize.slice(0, 10).join('; ')}` : ''}`);
   }
-  if (wrongEtag.length > 0) {
-    throw new SizeMismatchError(`ETag of part(s) ${listNumbers(wrongEtag)} does not match the stored part; re-upload them or send the ETag the store returned`);
-  }
+  if (wrongEtag.length > 0) throw new EtagMismatchError(wrongEtag);
   return result;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, FileTooLargeError } from '../errors.js';
-import { StoreUnavailableError, UploadNotFoundError, translateS3Error } from '../s3/errors.js';
+import { ApiError, FileTooLargeError, StoreUnavailableError, UploadNotFoundError } from '../errors.js';
+import { translateS3Error } from '../s3/errors.js';
 import { toApiError } from './error-handler.js';
 
 function sdkError(name: string, status: number): Error {

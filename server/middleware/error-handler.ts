@@ -5,16 +5,7 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ApiErrorBody } from '../../shared/api.js';
-import {
-  ApiError,
-  InvalidRequestError,
-  NoSuchUploadApiError,
-  NotFoundError,
-  PayloadTooLargeError,
-  StorageUnavailableError,
-  UnsupportedMediaTypeError,
-} from '../errors.js';
-import { StoreUnavailableError, UploadNotFoundError } from '../s3/errors.js';
+import { ApiError, InvalidRequestError, MethodNotAllowedError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
 
 interface HttpErrorShape {
   type?: unknown;
@@ -48,8 +39,6 @@ function fromHttpError(error: unknown): ApiError | undefined {
 
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
-  if (error instanceof UploadNotFoundError) return new NoSuchUploadApiError({ cause: error });
-  if (error instanceof StoreUnavailableError) return new StorageUnavailableError({ cause: error });
   return fromHttpError(error);
 }
 
@@ -81,6 +70,6 @@ export function apiNotFound(req: Request, _res: Response, next: NextFunction): v
 export function methodNotAllowed(allowed: readonly string[]) {
   return (req: Request, res: Response, next: NextFunction): void => {
     res.setHeader('Allow', allowed.join(', '));
-    next(new NotFoundError(`${req.method} is not supported on ${req.baseUrl}${req.path}; use ${allowed.join(' or ')}`, 405));
+    next(new MethodNotAllowedError(req.method, `${req.baseUrl}${req.path}`, allowed));
   };
 }

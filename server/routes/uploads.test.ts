@@ -10,7 +10,7 @@ import { UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
 import { createApp } from '../app.js';
 import { testAppConfig } from '../../testing/app-harness.js';
 import { createMetrics } from '../metrics.js';
-import { UploadNotFoundError } from '../s3/errors.js';
+import { UploadNotFoundError } from '../errors.js';
 import type { PendingUpload, StoredObject, UploadRef, UploadStore } from '../s3/upload-store.js';
 import { signUploadToken } from '../upload-token.js';
 
@@ -31,7 +31,7 @@ class ScriptedStore implements UploadStore {
   async listParts(): Promise<StoredPart[]> {
     this.calls.push('list');
     const answer = this.listAnswers.shift() ?? 'gone';
-    if (answer === 'gone') throw new UploadNotFoundError('ListParts: upload not found');
+    if (answer === 'gone') throw new UploadNotFoundError();
     return answer;
   }
   async completeUpload(): Promise<{ etag: string }> {

@@ -21,13 +21,12 @@ import type { PartPlan } from '../../shared/part-plan.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { DEFAULT_CONTENT_TYPE, isContentTypeAllowed } from '../content-type.js';
-import { ContentTypeNotAllowedError, FileTooLargeError, PartOutOfRangeError } from '../errors.js';
+import { ContentTypeNotAllowedError, FileTooLargeError, PartOutOfRangeError, StoreUnavailableError, UploadNotFoundError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { requireUploadToken, uploadOf } from '../middleware/upload-token.js';
 import { parseWith, requireJsonBody } from '../middleware/validate.js';
 import { createObjectKey, fileNameOfKey } from '../object-key.js';
-import { StoreUnavailableError, UploadNotFoundError } from '../s3/errors.js';
 import type { UploadRef, UploadStore } from '../s3/upload-store.js';
 import { signUploadToken } from '../upload-token.js';
 import type { UploadTokenPayload } from '../upload-token.js';
@@ -136,7 +135,7 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
         return;
       }
     }
-    throw new StoreUnavailableError(`upload ${ref.uploadId} still exists after ${MAX_ABORT_ROUNDS} aborts`);
+    throw new StoreUnavailableError({ cause: new Error(`upload ${ref.uploadId} still exists after ${MAX_ABORT_ROUNDS} aborts`) });
   }
 
   router.route('/uploads').post(requireJsonBody, create).delete(withToken, abort).all(methodNotAllowed(['POST', 'DELETE']));

@@ -1,21 +1,9 @@
 /**
  * What the store's failures mean to the rest of the server. The S3 SDK
  * reports service errors by `name` and network failures as Node system
- * errors; the store translates both into these classes.
+ * errors; the store translates both into the API's typed errors.
  */
-export class StoreError extends Error {
-  override name = 'StoreError';
-}
-
-/** The multipart upload is gone (completed, aborted, expired or never existed). */
-export class UploadNotFoundError extends StoreError {
-  override name = 'UploadNotFoundError';
-}
-
-/** The store could not be reached or answered with a server-side failure: a retry may succeed. */
-export class StoreUnavailableError extends StoreError {
-  override name = 'StoreUnavailableError';
-}
+import { StoreUnavailableError, UploadNotFoundError } from '../errors.js';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET']);
 
@@ -56,9 +44,9 @@ export function isUnreachable(error: unknown): boolean {
   return status !== undefined && status >= 500;
 }
 
-/** Translates an SDK failure into a StoreError where it has a meaning the API reports; other errors pass through. */
+/** Translates an SDK failure into a typed error where it has a meaning the API reports; other errors pass through. */
 export function translateS3Error(error: unknown, operation: string): unknown {
-  if (isUploadGone(error)) return new UploadNotFoundError(`${operation}: upload not found`, { cause: error });
-  if (isUnreachable(error)) return new StoreUnavailableError(`${operation}: store unavailable`, { cause: error });
+  if (isUploadGone(error)) return new UploadNotFoundError({ cause: new Error(`${operation}: upload not found`, { cause: error }) });
+  if (isUnreachable(error)) return new StoreUnavailableError({ cause: new Error(`${operation}: store unavailable`, { cause: error }) });
   return error;
 }
