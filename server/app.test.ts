@@ -121,6 +121,15 @@ describe.each(backends)('$name', (backend) => {
     expect(ApiErrorBody.parse(again.json).error.code).toBe('no_such_upload');
   });
 
+  it('accepts a file with no type when the allow-list names application/octet-stream (the browser applies the same rule)', async () => {
+    const created = await api(app, 'POST', '/api/uploads', { body: { fileName: 'notes', size: 10 } });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    const refused = await api(app, 'POST', '/api/uploads', { body: { fileName: 'notes.txt', size: 10, contentType: 'text/plain' } });
+    expect(ApiErrorBody.parse(refused.json).error.code).toBe('content_type_not_allowed');
+    const upload = CreateUploadResponse.parse(created.json);
+    expect((await api(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
+  });
+
   it('completes an empty file as one empty part', async () => {
     const upload = await createUpload(app, { fileName: 'empty.bin', size: 0 });
     expect(upload.partCount).toBe(1);

@@ -20,7 +20,7 @@ import { partLength, planParts } from '../../shared/part-plan.js';
 import type { PartPlan } from '../../shared/part-plan.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import { DEFAULT_CONTENT_TYPE, isContentTypeAllowed } from '../content-type.js';
+import { DEFAULT_CONTENT_TYPE, isContentTypeAllowed } from '../../shared/content-type.js';
 import { ContentTypeNotAllowedError, FileTooLargeError, PartOutOfRangeError, StoreUnavailableError, UploadNotFoundError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';

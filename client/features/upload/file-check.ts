@@ -3,6 +3,7 @@
  * would be refused, so the person reads why at once instead of after a round trip.
  */
 import type { ClientConfig } from '../../../shared/api.js';
+import { isContentTypeAllowed } from '../../../shared/content-type.js';
 import { formatBytes } from './format.js';
 
 export type FileLimits = Pick<ClientConfig, 'maxFileSize' | 'allowedContentTypes'>;
@@ -17,19 +18,4 @@ export function checkFile(file: { name: string; size: number; type: string }, li
     return `This server does not accept ${kind}. Allowed: ${limits.allowedContentTypes.join(', ')}.`;
   }
   return null;
-}
-
-/**
- * An empty list allows everything; entries may be exact ("image/png"),
- * a family ("image/*") or "*\/*". Parameters such as "; charset=utf-8" are ignored.
- */
-export function isContentTypeAllowed(contentType: string, allowed: readonly string[]): boolean {
-  if (allowed.length === 0) return true;
-  const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
-  return allowed.some((entry) => {
-    const pattern = entry.trim().toLowerCase();
-    if (pattern === '*/*' || pattern === '*') return true;
-    if (pattern.endsWith('/*')) return type.startsWith(pattern.slice(0, -1));
-    return type === pattern;
-  });
 }

@@ -10,6 +10,7 @@ describe('content types', () => {
 
   it('allows everything with an empty list', () => {
     expect(isContentTypeAllowed('text/html', [])).toBe(true);
+    expect(isContentTypeAllowed('', [])).toBe(true);
   });
 
   it.each([
@@ -20,7 +21,14 @@ describe('content types', () => {
     ['imagex/png', false],
     ['text/html', false],
     [undefined, false],
+    ['', false],
   ])('%j against image/* and application/pdf -> %s', (type, allowed) => {
     expect(isContentTypeAllowed(type, ['image/*', 'application/pdf'])).toBe(allowed);
+  });
+
+  it('treats a file with no type (the browser says "", the API omits it) as application/octet-stream', () => {
+    expect(isContentTypeAllowed('', ['application/octet-stream'])).toBe(true);
+    expect(isContentTypeAllowed(undefined, ['application/octet-stream'])).toBe(true);
+    expect(isContentTypeAllowed('', ['application/*'])).toBe(true);
   });
 });

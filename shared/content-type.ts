@@ -1,4 +1,8 @@
-/** Content-type allow-listing with `image/*` wildcards. */
+/**
+ * The content-type allow-list rule, one copy for both sides: the server
+ * enforces it on create, the browser applies it before any request so the
+ * person reads why at once. A file with no type counts as octet-stream on both.
+ */
 
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
@@ -8,7 +12,11 @@ export function mediaTypeOf(contentType: string | undefined): string {
   return base === '' ? DEFAULT_CONTENT_TYPE : base;
 }
 
-/** An empty allow-list allows everything. */
+/**
+ * An empty list allows everything; entries are lower-case `type/subtype` or
+ * `type/*` (the server's config checks that). Parameters such as
+ * "; charset=utf-8" are ignored.
+ */
 export function isContentTypeAllowed(contentType: string | undefined, allowed: readonly string[]): boolean {
   if (allowed.length === 0) return true;
   const type = mediaTypeOf(contentType);
