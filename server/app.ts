@@ -10,6 +10,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { API_PREFIX, API_ROUTES } from '../shared/api.js';
 import type { ClientConfig } from '../shared/api.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -111,9 +112,11 @@ export function createApp(deps: AppDeps): Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  // Mounted at the root so routes are spelled with API_ROUTES from shared/api.ts.
   const api = express.Router();
   if (config.rateLimitPerMinute > 0) {
     api.use(
+      API_PREFIX,
       rateLimit({
         windowMs: 60_000,
         limit: config.rateLimitPerMinute,
@@ -124,13 +127,13 @@ export function createApp(deps: AppDeps): Express {
     );
   }
   // Responses carry upload tokens and presigned URLs: never cache them.
-  api.use((_req, res, next) => {
+  api.use(API_PREFIX, (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  api.use(jsonBody({ limit: JSON_BODY_LIMIT }));
+  api.use(API_PREFIX, jsonBody({ limit: JSON_BODY_LIMIT }));
   api
-    .route('/config')
+    .route(API_ROUTES.config)
     .get((_req, res) => {
       const body: ClientConfig = {
         maxFileSize: config.maxFileSize,
@@ -142,8 +145,8 @@ export function createApp(deps: AppDeps): Express {
     })
     .all(methodNotAllowed(['GET']));
   api.use(createUploadsRouter(deps));
-  api.use(apiNotFound);
-  app.use('/api', api);
+  api.use(API_PREFIX, apiNotFound);
+  app.use(api);
 
   if (deps.staticDir !== undefined) {
     const root = resolve(deps.staticDir);

@@ -10,12 +10,15 @@ import { MAX_SIGN_BATCH, S3_MAX_PARTS } from './limits.js';
 
 export const UPLOAD_TOKEN_HEADER = 'x-upload-token';
 
+/** Every API route lives under this prefix. */
+export const API_PREFIX = '/api';
+
 export const API_ROUTES = {
-  config: '/api/config',
-  uploads: '/api/uploads', // POST create, DELETE abort
-  sign: '/api/uploads/sign', // POST
-  parts: '/api/uploads/parts', // GET
-  complete: '/api/uploads/complete', // POST
+  config: `${API_PREFIX}/config`, // GET
+  uploads: `${API_PREFIX}/uploads`, // POST create, DELETE abort
+  sign: `${API_PREFIX}/uploads/sign`, // POST
+  parts: `${API_PREFIX}/uploads/parts`, // GET
+  complete: `${API_PREFIX}/uploads/complete`, // POST
 } as const;
 
 const PartNumber = z.number().int().min(1).max(S3_MAX_PARTS);

@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import type { Request, Response } from 'express';
 import {
+  API_ROUTES,
   CompleteUploadRequest,
   CreateUploadRequest,
   SignPartsRequest,
@@ -138,9 +139,9 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
     throw new StoreUnavailableError({ cause: new Error(`upload ${ref.uploadId} still exists after ${MAX_ABORT_ROUNDS} aborts`) });
   }
 
-  router.route('/uploads').post(requireJsonBody, create).delete(withToken, abort).all(methodNotAllowed(['POST', 'DELETE']));
-  router.route('/uploads/sign').post(withToken, requireJsonBody, sign).all(methodNotAllowed(['POST']));
-  router.route('/uploads/parts').get(withToken, listParts).all(methodNotAllowed(['GET']));
-  router.route('/uploads/complete').post(withToken, requireJsonBody, complete).all(methodNotAllowed(['POST']));
+  router.route(API_ROUTES.uploads).post(requireJsonBody, create).delete(withToken, abort).all(methodNotAllowed(['POST', 'DELETE']));
+  router.route(API_ROUTES.sign).post(withToken, requireJsonBody, sign).all(methodNotAllowed(['POST']));
+  router.route(API_ROUTES.parts).get(withToken, listParts).all(methodNotAllowed(['GET']));
+  router.route(API_ROUTES.complete).post(withToken, requireJsonBody, complete).all(methodNotAllowed(['POST']));
   return router;
 }
