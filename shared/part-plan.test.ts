@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GiB, MiB, S3_MAX_OBJECT_SIZE, S3_MAX_PART_SIZE, S3_MAX_PARTS, S3_MIN_PART_SIZE, TiB } from './limits.js';
-import { PartPlanError, partLength, partRange, planParts } from './part-plan.js';
+import { PartPlanError, partLength, partRange, planParts, planWithPartSize } from './part-plan.js';
 
 describe('planParts', () => {
   it('uses the preferred 8 MiB part size while it fits in 10,000 parts', () => {
@@ -52,5 +52,14 @@ describe('partRange', () => {
   it('refuses part numbers outside the plan', () => {
     expect(() => partRange(plan, 0)).toThrow(PartPlanError);
     expect(() => partRange(plan, 4)).toThrow(PartPlanError);
+  });
+});
+
+describe('planWithPartSize', () => {
+  it('counts parts for a part size already chosen, one empty part for an empty file', () => {
+    expect(planWithPartSize(25, 10)).toEqual({ size: 25, partSize: 10, partCount: 3 });
+    expect(planWithPartSize(0, 10)).toEqual({ size: 0, partSize: 10, partCount: 1 });
+    const plan = planParts(123 * MiB);
+    expect(planWithPartSize(plan.size, plan.partSize)).toEqual(plan);
   });
 });

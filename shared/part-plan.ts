@@ -21,10 +21,13 @@ export function planParts(size: number, preferredPartSize: number = DEFAULT_PART
     throw new PartPlanError(`part size must be between ${S3_MIN_PART_SIZE} and ${S3_MAX_PART_SIZE} bytes, got ${preferredPartSize}`);
   }
   const needed = Math.ceil(size / S3_MAX_PARTS / MiB) * MiB;
-  const partSize = Math.min(S3_MAX_PART_SIZE, Math.max(preferredPartSize, needed));
+  return planWithPartSize(size, Math.min(S3_MAX_PART_SIZE, Math.max(preferredPartSize, needed)));
+}
+
+/** The plan of an upload whose part size is already chosen (by planParts, when it was created). */
+export function planWithPartSize(size: number, partSize: number): PartPlan {
   // An empty file is still one (empty) part: S3 completes a zero-byte multipart upload with one part.
-  const partCount = Math.max(1, Math.ceil(size / partSize));
-  return { size, partSize, partCount };
+  return { size, partSize, partCount: Math.max(1, Math.ceil(size / partSize)) };
 }
 
 /** Byte range [start, end) of a 1-based part number. */

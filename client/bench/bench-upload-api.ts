@@ -2,7 +2,7 @@
  * An in-browser UploadApi that plans parts like the server and answers after a
  * fixed latency, so the bench page runs the real engine with no server calls.
  */
-import { planParts } from '../../shared/part-plan.js';
+import { partLength, planParts } from '../../shared/part-plan.js';
 import type { SignedPart } from '../../shared/api.js';
 import { realClock } from '../engine/clock.js';
 import type { UploadApi, UploadSession } from '../engine/types.js';
@@ -39,7 +39,7 @@ export function createBenchUploadApi({ partSize, latencyMs }: { partSize: number
         signatures += 1;
         const expiresAt = Date.now() + URL_TTL_MS;
         return partNumbers.map((partNumber) => {
-          const size = Math.min(session.partSize, session.size - (partNumber - 1) * session.partSize);
+          const size = partLength(session, partNumber);
           return { partNumber, size, expiresAt, url: `https://bench.invalid/${session.uploadId}?partNumber=${partNumber}&size=${size}&sig=${signatures}` };
         });
       });

@@ -3,7 +3,7 @@
  * scheduler, complete. Any part failure that cannot succeed on retry stops the
  * whole upload; cancel and failures abort it on S3, pause keeps stored parts.
  */
-import { partRange, type PartPlan } from '../../shared/part-plan.js';
+import { partLength, partRange, type PartPlan } from '../../shared/part-plan.js';
 import type { StoredPart } from '../../shared/api.js';
 import { MissingEtagError, NetworkError, PartUploadError, PauseError, UploadError } from './errors.js';
 import { PartSigner } from './part-signer.js';
@@ -116,10 +116,7 @@ export class UploadRun implements PartSource {
   #prepareParts(session: UploadSession, stored: readonly StoredPart[]): void {
     const plan: PartPlan = { size: session.size, partSize: session.partSize, partCount: session.partCount };
     this.#plan = plan;
-    const sizes = Array.from({ length: plan.partCount }, (_, i) => {
-      const { start, end } = partRange(plan, i + 1);
-      return end - start;
-    });
+    const sizes = Array.from({ length: plan.partCount }, (_, i) => partLength(plan, i + 1));
     this.#progress = new ProgressTracker({ partSizes: sizes, clock: this.#deps.clock, onProgress: this.#options.onProgress });
     // Resume: a stored part counts only when its size matches the plan; others are sent again.
     for (const part of stored) {

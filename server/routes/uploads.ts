@@ -17,7 +17,7 @@ import type {
   SignPartsResponse,
   SignedPart,
 } from '../../shared/api.js';
-import { partLength, planParts } from '../../shared/part-plan.js';
+import { partLength, planParts, planWithPartSize } from '../../shared/part-plan.js';
 import type { PartPlan } from '../../shared/part-plan.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -49,7 +49,7 @@ export interface UploadsRouterDeps {
 const MAX_ABORT_ROUNDS = 3;
 
 function planOf(token: UploadTokenPayload): PartPlan {
-  return { size: token.size, partSize: token.partSize, partCount: Math.max(1, Math.ceil(token.size / token.partSize)) };
+  return planWithPartSize(token.size, token.partSize);
 }
 
 function refOf(token: UploadTokenPayload): UploadRef {

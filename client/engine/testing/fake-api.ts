@@ -1,4 +1,5 @@
 import type { CreateUploadRequest, SignedPart, StoredPart } from '../../../shared/api.js';
+import { partLength, planWithPartSize } from '../../../shared/part-plan.js';
 import type { Clock, UploadApi, UploadResult, UploadSession } from '../types.js';
 
 export type ApiCall =
@@ -42,7 +43,7 @@ export class FakeApi implements UploadApi {
     this.calls.push({ method: 'create', request });
     this.#maybeFail('create');
     this.#uploads += 1;
-    const partCount = Math.max(1, Math.ceil(request.size / this.partSize));
+    const { partCount } = planWithPartSize(request.size, this.partSize);
     return {
       uploadId: `upload-${this.#uploads}`,
       key: request.fileName,
@@ -61,7 +62,7 @@ export class FakeApi implements UploadApi {
     return partNumbers.map((partNumber) => ({
       partNumber,
       url: `https://store.test/${session.key}?partNumber=${partNumber}&sig=${this.#signatures}`,
-      size: Math.min(this.partSize, session.size - (partNumber - 1) * this.partSize),
+      size: partLength(session, partNumber),
       expiresAt: this.#clock.now() + this.urlTtlMs,
     }));
   }
