@@ -57,12 +57,9 @@ export function LiveUploadPage() {
 }
 
 function ConfiguredUploadPage({ config }: { config: ClientConfig }) {
-  const services = useMemo(() => {
-    const api = createHttpApi();
-    return {
-      uploader: createUploader({ api, transport: createXhrTransport(), concurrency: config.concurrency }),
-      discardSession: (session: Parameters<typeof api.abort>[0]) => api.abort(session),
-    };
-  }, [config.concurrency]);
-  return <UploadPage uploader={services.uploader} limits={config} discardSession={services.discardSession} />;
+  const uploader = useMemo(
+    () => createUploader({ api: createHttpApi(), transport: createXhrTransport(), concurrency: config.concurrency }),
+    [config.concurrency],
+  );
+  return <UploadPage uploader={uploader} limits={config} />;
 }

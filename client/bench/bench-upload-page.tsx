@@ -34,5 +34,5 @@ export function BenchUploadPage({ search = window.location.search }: { search?: 
       files: [simulatedFile(`bench-${settings.parts}-parts.bin`, settings.parts * settings.partSize)],
     };
   });
-  return <UploadPage uploader={setup.uploader} limits={benchLimits} initialFiles={setup.files} discardSession={() => Promise.resolve()} />;
+  return <UploadPage uploader={setup.uploader} limits={benchLimits} initialFiles={setup.files} />;
 }

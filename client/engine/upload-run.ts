@@ -236,7 +236,12 @@ export class UploadRun implements PartSource {
 
   /** Best effort: the first call starts before the caller sees the rejection; failures are retried, then dropped. */
   #abortOnStore(session: UploadSession): void {
-    const { api, clock, retryDelays, random } = this.#deps;
-    retryApiCall(() => api.abort(session), { clock, delays: retryDelays, random }).catch(() => undefined);
+    discardUpload(this.#deps, session).catch(() => undefined);
   }
+}
+
+/** Aborts the multipart upload on the store, retrying what can succeed on retry. */
+export function discardUpload(deps: Pick<UploadRunDeps, 'api' | 'clock' | 'retryDelays' | 'random'>, session: UploadSession): Promise<void> {
+  const { api, clock, retryDelays, random } = deps;
+  return retryApiCall(() => api.abort(session), { clock, delays: retryDelays, random });
 }

@@ -45,6 +45,28 @@ describe('cancel, pause and resume', () => {
     expect(api.callsOf('abort')).toHaveLength(3);
   });
 
+  it('discard aborts a paused upload on the store, retrying a 503', async () => {
+    const { uploader, transport, api, clock } = createHarness({ concurrency: 1 });
+    const controller = new AbortController();
+    let session: UploadSession | undefined;
+    const paused = track(uploader.upload(fakeFile('q.bin', 20), { signal: controller.signal, onSession: (s) => (session = s) }));
+    await transport.takeAll();
+    controller.abort(new PauseError());
+    await flush();
+    expect(paused.error).toBeInstanceOf(PauseError);
+    expect(api.callsOf('abort')).toHaveLength(0);
+    if (!session) throw new Error('no session');
+
+    api.fail('abort', new ApiError(503, 'storage_unavailable', 'busy'));
+    const discarded = track(uploader.discard(session));
+    await clock.advance(100);
+    expect(discarded.state).toBe('resolved');
+    expect(api.callsOf('abort')).toEqual([
+      { method: 'abort', uploadId: 'upload-1' },
+      { method: 'abort', uploadId: 'upload-1' },
+    ]);
+  });
+
   it('pause keeps stored parts (no abort); resume lists parts, skips those stored with the right size and completes with all', async () => {
     const { uploader, transport, api } = createHarness({ concurrency: 2 });
     const file = fakeFile('p.bin', 40);

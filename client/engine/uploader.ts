@@ -7,7 +7,7 @@ import { defaultNetworkStatus } from './network.js';
 import { DEFAULT_RETRY_DELAYS } from './retry.js';
 import { PartScheduler } from './scheduler.js';
 import type { Clock, NetworkStatus, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
-import { UploadRun, type UploadFile } from './upload-run.js';
+import { UploadRun, discardUpload, type UploadFile } from './upload-run.js';
 
 /** Chromium's connections per host. */
 export const DEFAULT_CONCURRENCY = 6;
@@ -39,6 +39,11 @@ export interface UploadOptions {
 
 export interface Uploader {
   upload(file: File | UploadFile, options?: UploadOptions): Promise<UploadResult>;
+  /**
+   * Aborts a paused upload on the store (nothing is running to abort it), retrying
+   * what can succeed on retry. Rejects when the store still has it; the janitor is the net.
+   */
+  discard(session: UploadSession): Promise<void>;
 }
 
 export function createUploader(options: UploaderOptions): Uploader {
@@ -53,5 +58,6 @@ export function createUploader(options: UploaderOptions): Uploader {
   };
   return {
     upload: (file, uploadOptions = {}) => new UploadRun(deps, file, uploadOptions).run(),
+    discard: (session) => discardUpload(deps, session),
   };
 }

@@ -3,7 +3,6 @@
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Uploader } from '../../engine/uploader.js';
-import type { UploadSession } from '../../engine/types.js';
 import { CHOOSE_FILES_ID, DropOverlay, DropZone } from './drop-zone.js';
 import { cardElementId, FileCard, type FileCardActions } from './file-card.js';
 import type { FileLimits } from './file-check.js';
@@ -16,17 +15,12 @@ import './upload.css';
 export interface UploadPageProps {
   uploader: Uploader;
   limits: FileLimits;
-  discardSession?: (session: UploadSession) => Promise<void>;
   /** Files to start with once mounted (the demo harness uses this). */
   initialFiles?: readonly File[];
 }
 
-export function UploadPage({ uploader, limits, discardSession, initialFiles }: UploadPageProps) {
-  const { entries, addFiles, pause, resume, cancel, retry, remove } = useUploads({
-    uploader,
-    limits,
-    ...(discardSession ? { discardSession } : {}),
-  });
+export function UploadPage({ uploader, limits, initialFiles }: UploadPageProps) {
+  const { entries, addFiles, pause, resume, cancel, retry, remove } = useUploads({ uploader, limits });
   const dragging = useWindowFileDrop(addFiles);
   // Removing the focused card must not drop keyboard focus to the page's end: move it to a neighbour, or to Choose files.
   // entries is read through a ref so the actions stay the same object and cards do not re-render on every progress frame.

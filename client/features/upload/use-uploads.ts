@@ -15,8 +15,6 @@ import { initialUploadsState, uploadsReducer, type UploadEntry } from './upload-
 export interface UseUploadsOptions {
   uploader: Uploader;
   limits: FileLimits;
-  /** Forgets a paused upload on the store when it is cancelled (nothing is running to abort it). Best effort. */
-  discardSession?: (session: UploadSession) => Promise<void>;
   /** Frame clock for progress batching; requestAnimationFrame by default. */
   scheduler?: FrameScheduler;
 }
@@ -36,7 +34,7 @@ interface RunProgress {
   progress: UploadProgress;
 }
 
-export function useUploads({ uploader, limits, discardSession, scheduler }: UseUploadsOptions): UploadControls {
+export function useUploads({ uploader, limits, scheduler }: UseUploadsOptions): UploadControls {
   const [state, dispatch] = useReducer(uploadsReducer, initialUploadsState);
   const [batcher] = useState(
     () =>
@@ -117,12 +115,12 @@ export function useUploads({ uploader, limits, discardSession, scheduler }: UseU
       if (controller) {
         controller.abort(new CancelError());
         controllers.current.delete(entry.id);
-      } else if (entry.session && discardSession) {
-        // Paused: no run is active to abort the upload on the store, so ask directly; the janitor cleans up if this fails.
-        discardSession(entry.session).catch(() => undefined);
+      } else if (entry.session) {
+        // Paused: no run is active to abort the upload on the store; the janitor cleans up if this fails.
+        uploader.discard(entry.session).catch(() => undefined);
       }
     },
-    [batcher, discardSession],
+    [batcher, uploader],
   );
 
   const remove = useCallback(

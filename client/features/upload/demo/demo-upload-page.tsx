@@ -13,5 +13,5 @@ export function DemoUploadPage({ scenario, search = window.location.search }: { 
     const { files, scriptFor } = demoScenario(scenario, new URLSearchParams(search));
     return { files, uploader: createFakeUploader(scriptFor) };
   });
-  return <UploadPage uploader={setup.uploader} limits={demoLimits} initialFiles={setup.files} discardSession={() => Promise.resolve()} />;
+  return <UploadPage uploader={setup.uploader} limits={demoLimits} initialFiles={setup.files} />;
 }

@@ -21,6 +21,7 @@ export function createFakeUploader(scriptFor: (file: File) => FakeScript): Uploa
   let uploads = 0;
 
   return {
+    discard: () => Promise.resolve(),
     upload(file, options = {}) {
       if (!(file instanceof File)) return Promise.reject(new TypeError('the fake uploader takes File objects'));
       const script = scriptFor(file);
