@@ -12,7 +12,7 @@ import {
   UPLOAD_TOKEN_HEADER,
 } from '../shared/api.js';
 import type { CreateUploadRequest } from '../shared/api.js';
-import { startTestApp } from '../testing/app-harness.js';
+import { createFakeClock, startTestApp } from '../testing/app-harness.js';
 import type { TestApp } from '../testing/app-harness.js';
 import { runJanitorPass } from './janitor.js';
 import { runStartupChecks } from './startup-checks.js';
@@ -186,16 +186,17 @@ describe.each(backends)('$name', (backend) => {
       const mine = await Promise.all([1, 2].map((i) => createUpload(janitorApp, { fileName: `stale-${i}.bin`, size: 10 })));
       const otherKey = `other-${janitorApp.config.keyPrefix}keep.bin`;
       const other = await janitorApp.s3.send(new CreateMultipartUploadCommand({ Bucket: janitorApp.bucket, Key: otherKey }));
-      const pass = (ttlMs: number) => runJanitorPass({ s3: janitorApp.s3, bucket: janitorApp.bucket, prefix: janitorApp.config.keyPrefix, ttlMs, now: Date.now() + 60_000 });
+      // The janitor's clock runs a minute ahead of the store's, so a TTL of 0 makes every upload stale.
+      const clock = createFakeClock(Date.now() + 60_000);
+      const pass = (ttlMs: number) => runJanitorPass({ store: janitorApp.store, prefix: janitorApp.config.keyPrefix, ttlMs, clock });
 
       expect(await pass(3_600_000)).toMatchObject({ scanned: 2, aborted: 0, failed: 0 });
       const aborted: string[] = [];
       const result = await runJanitorPass({
-        s3: janitorApp.s3,
-        bucket: janitorApp.bucket,
+        store: janitorApp.store,
         prefix: janitorApp.config.keyPrefix,
         ttlMs: 0,
-        now: Date.now() + 60_000,
+        clock,
         onAbort: (u) => aborted.push(u.uploadId),
       });
       expect(result).toMatchObject({ scanned: 2, aborted: 2, failed: 0 });

@@ -1,8 +1,10 @@
 /** `npm run janitor`: one janitor pass against S3_ENDPOINT, for cron jobs. Exit code 1 when an abort failed. */
+import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadEnvFile } from './env-file.js';
 import { runJanitorPass } from './janitor.js';
 import { createS3Client } from './s3/client.js';
+import { S3UploadStore } from './s3/s3-upload-store.js';
 
 async function main(): Promise<number> {
   let config;
@@ -26,7 +28,8 @@ async function main(): Promise<number> {
     ...(accessKeyId !== undefined && secretAccessKey !== undefined && { accessKeyId, secretAccessKey }),
   });
   try {
-    const result = await runJanitorPass({ s3, bucket, prefix: config.keyPrefix, ttlMs: config.uploadTtlMs, now: Date.now() });
+    const store = new S3UploadStore({ client: s3, bucket });
+    const result = await runJanitorPass({ store, prefix: config.keyPrefix, ttlMs: config.uploadTtlMs, clock: systemClock });
     console.log(`janitor: ${result.scanned} upload(s) under "${config.keyPrefix}", ${result.aborted} aborted, ${result.failed} failed`);
     for (const error of result.errors) console.error(error);
     return result.failed > 0 ? 1 : 0;

@@ -3,18 +3,16 @@
  * initiated more than ttlMs ago. Safe to run on several replicas at once,
  * because aborting an upload that is already gone counts as success.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import { S3UploadStore } from './s3/s3-upload-store.js';
+import type { Clock } from './clock.js';
 import type { UploadStore } from './s3/upload-store.js';
 
 export interface JanitorPassOptions {
-  s3: S3Client;
-  bucket: string;
+  store: Pick<UploadStore, 'listUploads' | 'abortUpload'>;
   prefix: string;
   /** Uploads initiated longer ago than this are aborted. */
   ttlMs: number;
-  /** Epoch milliseconds of this pass. */
-  now: number;
+  /** The time of this pass is clock.now(). */
+  clock: Clock;
   /** Called once per upload aborted, e.g. to count it in metrics. */
   onAbort?: (upload: { key: string; uploadId: string }) => void;
 }
@@ -29,9 +27,9 @@ export interface JanitorPassResult {
 }
 
 export async function runJanitorPass(options: JanitorPassOptions): Promise<JanitorPassResult> {
-  const store: UploadStore = new S3UploadStore({ client: options.s3, bucket: options.bucket });
+  const { store } = options;
   const uploads = await store.listUploads(options.prefix);
-  const cutoff = options.now - options.ttlMs;
+  const cutoff = options.clock.now() - options.ttlMs;
   const result: JanitorPassResult = { scanned: uploads.length, aborted: 0, failed: 0, errors: [] };
   for (const upload of uploads) {
     // An upload without an initiation time cannot be judged stale: leave it.

@@ -82,9 +82,10 @@ async function main(): Promise<void> {
   const metrics = createMetrics({ collectDefaults: true });
   const staticDir = existsSync(CLIENT_DIR) ? CLIENT_DIR : undefined;
   if (staticDir === undefined) logger.warn(`no built client at ${CLIENT_DIR}; run \`npm run build\` to serve the UI`);
+  const store = new S3UploadStore({ client: s3, bucket: connection.bucket });
   const app = createApp({
     config,
-    store: new S3UploadStore({ client: s3, bucket: connection.bucket }),
+    store,
     clock: systemClock,
     logger,
     metrics,
@@ -95,11 +96,10 @@ async function main(): Promise<void> {
   const janitorPass = async () => {
     try {
       const result = await runJanitorPass({
-        s3,
-        bucket: connection.bucket,
+        store,
         prefix: config.keyPrefix,
         ttlMs: config.uploadTtlMs,
-        now: Date.now(),
+        clock: systemClock,
         onAbort: () => metrics.janitorAborts.inc(),
       });
       logger.info({ scanned: result.scanned, aborted: result.aborted, failed: result.failed }, 'janitor pass');

@@ -12,6 +12,7 @@ import { createMetrics } from '../server/metrics.js';
 import type { Metrics } from '../server/metrics.js';
 import { createS3Client } from '../server/s3/client.js';
 import { S3UploadStore } from '../server/s3/s3-upload-store.js';
+import type { UploadStore } from '../server/s3/upload-store.js';
 import type { S3Backend } from '@s3-big-upload/local-s3/testing';
 
 export interface FakeClock {
@@ -30,6 +31,8 @@ export interface TestApp {
   clock: FakeClock;
   metrics: Metrics;
   s3: S3Client;
+  /** The app's store seam, over the same client. */
+  store: UploadStore;
   bucket: string;
   close(): Promise<void>;
 }
@@ -60,9 +63,10 @@ export async function startTestApp(backend: S3Backend, overrides: Partial<AppCon
   const s3 = createS3Client({ endpoint: backend.endpoint, region: backend.region, accessKeyId: backend.accessKeyId, secretAccessKey: backend.secretAccessKey });
   const clock = createFakeClock();
   const metrics = createMetrics();
+  const store = new S3UploadStore({ client: s3, bucket: backend.bucket });
   const app = createApp({
     config,
-    store: new S3UploadStore({ client: s3, bucket: backend.bucket }),
+    store,
     clock,
     logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
     metrics,
@@ -77,6 +81,7 @@ export async function startTestApp(backend: S3Backend, overrides: Partial<AppCon
     clock,
     metrics,
     s3,
+    store,
     bucket: backend.bucket,
     close: async () => {
       server.closeAllConnections();
