@@ -20,9 +20,19 @@ export function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
-/** S3 (and RGW) answer an expired presigned URL with 403 AccessDenied / "Request has expired". */
-export function isExpiredUrlResponse(status: number, body: string): boolean {
-  return status === 403 && (body.includes('Request has expired') || body.includes('<Code>AccessDenied</Code>'));
+/**
+ * Whether a part PUT's refusal means its presigned URL expired, so a re-signed
+ * URL may succeed. S3 says so: 403 AccessDenied "Request has expired". Ceph RGW
+ * answers an expired URL with 403 AccessDenied and an empty Message, which is
+ * also how it may refuse for other reasons (a bucket policy): that answer counts
+ * as expiry only for a URL that was not itself just re-signed for expiry.
+ * Any other AccessDenied (e.g. S3's "Access Denied" for a policy) is final.
+ */
+export function isExpiredUrlResponse(status: number, body: string, options: { justResigned: boolean }): boolean {
+  if (status !== 403) return false;
+  if (body.includes('Request has expired')) return true;
+  const silentAccessDenied = body.includes('<Code>AccessDenied</Code>') && !/<Message>\s*[^<\s][^<]*<\/Message>/.test(body);
+  return silentAccessDenied && !options.justResigned;
 }
 
 function isRetryableApiError(error: unknown): boolean {

@@ -178,6 +178,7 @@ export class UploadRun implements PartSource {
     if (!signer || !progress || !plan) throw new UploadError('upload run used before its parts were prepared');
     const { start, end } = partRange(plan, partNumber);
     let retry = 0;
+    let justResigned = false;
     for (;;) {
       signal.throwIfAborted();
       if (!network.isOnline()) await network.waitOnline(signal);
@@ -186,7 +187,7 @@ export class UploadRun implements PartSource {
       signal.throwIfAborted();
       progress.setState(partNumber, 'uploading', 0);
       let sent = 0;
-      const outcome = await this.#attempt(partNumber, signed.url, this.#file.slice(start, end), (bytes) => {
+      const outcome = await this.#attempt(partNumber, signed.url, this.#file.slice(start, end), justResigned, (bytes) => {
         sent = bytes;
         progress.setSent(partNumber, bytes);
       });
@@ -196,6 +197,7 @@ export class UploadRun implements PartSource {
       // A part that moved forward earns a fresh set of retries (as tus does).
       if (sent > 0) retry = 0;
       if (outcome.expired) signer.invalidate(partNumber);
+      justResigned = outcome.expired;
       if (!network.isOnline()) {
         await network.waitOnline(signal);
         continue;
@@ -210,7 +212,7 @@ export class UploadRun implements PartSource {
     }
   }
 
-  async #attempt(partNumber: number, url: string, body: Blob, onProgress: (sentBytes: number) => void): Promise<AttemptOutcome> {
+  async #attempt(partNumber: number, url: string, body: Blob, justResigned: boolean, onProgress: (sentBytes: number) => void): Promise<AttemptOutcome> {
     const signal = this.#stop.signal;
     try {
       const response = await this.#deps.transport.put(url, body, { signal, onProgress });
@@ -218,7 +220,7 @@ export class UploadRun implements PartSource {
       if (status >= 200 && status < 300) {
         return etag ? { kind: 'stored', etag } : { kind: 'fatal', error: new MissingEtagError(partNumber, status) };
       }
-      const expired = isExpiredUrlResponse(status, response.body);
+      const expired = isExpiredUrlResponse(status, response.body, { justResigned });
       const cause = new PartUploadError(partNumber, status, `Part ${partNumber} got status ${status}: ${response.body.slice(0, 300)}`);
       if (expired || isRetryableStatus(status)) return { kind: 'retry', status, expired, cause };
       return { kind: 'fatal', error: cause };

@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, MissingEtagError, PartUploadError } from './errors.js';
-import { backoffDelay } from './retry.js';
+import { backoffDelay, isExpiredUrlResponse } from './retry.js';
 import { fakeFile } from './testing/fake-api.js';
 import { createHarness, track } from './testing/engine-harness.js';
 import { flush } from './testing/flush.js';
 
 const EXPIRED_BODY = '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>';
+/** Ceph RGW 16 answers an expired URL like this (see the conformance suite's expiredUrlMessageMissing quirk). */
+const RGW_ACCESS_DENIED = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message></Message><BucketName>uploads</BucketName><RequestId>tx1</RequestId></Error>';
+/** S3's answer when a bucket policy denies the PUT: not an expiry. */
+const POLICY_DENIED = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>R1</RequestId></Error>';
+
+describe('isExpiredUrlResponse', () => {
+  it("is S3's expired message, or RGW's empty-message AccessDenied for a URL not just re-signed", () => {
+    expect(isExpiredUrlResponse(403, EXPIRED_BODY, { justResigned: false })).toBe(true);
+    expect(isExpiredUrlResponse(403, RGW_ACCESS_DENIED, { justResigned: false })).toBe(true);
+    expect(isExpiredUrlResponse(403, '<Error><Code>AccessDenied</Code></Error>', { justResigned: false })).toBe(true);
+    expect(isExpiredUrlResponse(403, RGW_ACCESS_DENIED, { justResigned: true })).toBe(false);
+    expect(isExpiredUrlResponse(403, POLICY_DENIED, { justResigned: false })).toBe(false);
+    expect(isExpiredUrlResponse(403, '<Error><Code>SignatureDoesNotMatch</Code><Message></Message></Error>', { justResigned: false })).toBe(false);
+    expect(isExpiredUrlResponse(400, EXPIRED_BODY, { justResigned: false })).toBe(false);
+  });
+});
 
 describe('backoffDelay', () => {
   it('follows the delays with at most ±20 % jitter and ends when they are spent', () => {
@@ -62,6 +78,16 @@ describe('part retries', () => {
     expect(transport.requests).toHaveLength(3);
   });
 
+  it('fails at once, with no re-sign, when S3 refuses a part with a policy AccessDenied', async () => {
+    const { uploader, transport, api } = createHarness({ concurrency: 1 });
+    const done = track(uploader.upload(fakeFile('d.bin', 10)));
+    (await transport.nextRequest()).respond({ status: 403, body: POLICY_DENIED });
+    await flush();
+    expect(done.error).toMatchObject({ name: 'PartUploadError', partNumber: 1, status: 403 });
+    expect(api.callsOf('sign')).toHaveLength(1);
+    expect(transport.requests).toHaveLength(1);
+  });
+
   it.each([400, 403])('fails at once on a non-retryable %i and aborts the upload', async (status) => {
     const { uploader, transport, api, clock } = createHarness({ concurrency: 2 });
     const done = track(uploader.upload(fakeFile('x.bin', 30)));
@@ -100,6 +126,18 @@ describe('part retries', () => {
     await flush();
     expect(done.state).toBe('resolved');
     expect(api.callsOf('sign').map((c) => c.partNumbers)).toEqual([[1], [1]]);
+  });
+
+  it("re-signs once on RGW's empty-message AccessDenied (its answer to an expired URL); the same answer to the fresh URL is final", async () => {
+    const { uploader, transport, api } = createHarness({ concurrency: 1 });
+    const done = track(uploader.upload(fakeFile('g.bin', 10)));
+    (await transport.nextRequest()).respond({ status: 403, body: RGW_ACCESS_DENIED });
+    (await transport.nextRequest()).respond({ status: 403, body: RGW_ACCESS_DENIED });
+    await flush();
+    expect(done.state).toBe('rejected');
+    expect(done.error).toMatchObject({ name: 'PartUploadError', partNumber: 1, status: 403 });
+    expect(api.callsOf('sign').map((c) => c.partNumbers)).toEqual([[1], [1]]);
+    expect(transport.requests).toHaveLength(2);
   });
 
   it('re-signs before the attempt a URL that expires within 30 s', async () => {
