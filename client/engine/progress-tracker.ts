@@ -35,7 +35,6 @@ export class ProgressTracker {
   #timer: AbortController | null = null;
   #microtaskQueued = false;
   #finished = false;
-  emissions = 0;
 
   constructor(options: ProgressTrackerOptions) {
     this.#clock = options.clock;
@@ -48,10 +47,6 @@ export class ProgressTracker {
     });
     this.#totalBytes = total;
     this.#speed = new SpeedMeter(this.#clock.now());
-  }
-
-  get transferredBytes(): number {
-    return this.#transferredBytes;
   }
 
   part(partNumber: number): PartProgress {
@@ -147,7 +142,6 @@ export class ProgressTracker {
     if (!this.#onProgress || !this.#dirty || this.#finished) return;
     this.#dirty = false;
     this.#lastEmit = this.#clock.now();
-    this.emissions += 1;
     this.#onProgress(this.snapshot());
   }
 }

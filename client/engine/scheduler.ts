@@ -20,10 +20,6 @@ export class PartScheduler {
     this.concurrency = concurrency;
   }
 
-  get running(): number {
-    return this.#running;
-  }
-
   /** Reserves the source's place in line; call pump() once it has parts to hand out. */
   add(source: PartSource): void {
     this.#sources.push(source);

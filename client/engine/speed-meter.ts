@@ -33,8 +33,4 @@ export class SpeedMeter {
     this.#lastBytes = totalBytes;
     return this.#bytesPerSecond;
   }
-
-  get bytesPerSecond(): number {
-    return this.#bytesPerSecond;
-  }
 }
