@@ -114,4 +114,4 @@ async function run(context: BenchContext): Promise<Measurement[]> {
   ];
 }
 
-export const uiSmoothness: BenchCase = { name: 'ui-smoothness', run };
+export const uiSmoothness: BenchCase = { name: 'ui', run };

@@ -26,6 +26,12 @@ describe('loadCases', () => {
     expect(missing).toEqual([pathToFileURL(join(dir, 'later.mjs')).href]);
   });
 
+  it('the real cases answer to the names `npm run bench -- --only` documents', async () => {
+    const { cases, missing } = await loadCases();
+    expect(missing).toEqual([]);
+    expect(cases.map((c) => c.name).sort()).toEqual(['cancel', 'memory', 'server', 'slow-link', 'throughput', 'ui']);
+  });
+
   it('refuses a module with no case in it', async () => {
     await expect(loadCases([await module('c.mjs', 'export const nothing = 1;')])).rejects.toThrow(CaseModuleError);
   });

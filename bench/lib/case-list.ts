@@ -12,7 +12,6 @@ export const CASE_MODULES: readonly string[] = [
   '../cases/slow-link.ts',
   '../cases/memory.ts',
   '../cases/cancel.ts',
-  // Written by the other bench engineer (UI smoothness while uploading, and the server's side).
   '../cases/ui-smoothness.ts',
   '../cases/server.ts',
 ];
