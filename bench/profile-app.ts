@@ -11,7 +11,7 @@
  * from /proc. The app run also records a CPU profile of the renderer (CDP
  * Profiler) and prints its top self-time functions. Writes
  * bench/results/app-profile.md (summary) and app-profile.cpuprofile (open in
- * DevTools' Performance panel).
+ * DevTools' Performance panel; git-ignored, as it is large and machine-specific).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
