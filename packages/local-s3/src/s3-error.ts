@@ -63,8 +63,8 @@ export const s3Errors = {
     new S3Error(409, 'BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', {
       extra: { BucketName: bucket },
     }),
-  malformedXml: () =>
-    new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema'),
+  malformedXml: (cause?: unknown) =>
+    new S3Error(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', { cause }),
   invalidPart: (uploadId: string, partNumber: number, etag: string) =>
     new S3Error(
       400,

@@ -47,10 +47,26 @@ const parser = new XMLParser({
   removeNSPrefix: true,
 });
 
-/** Parses a request body; anything not well-formed is S3's MalformedXML. */
+/**
+ * Markup declarations (`<!DOCTYPE`, `<!ENTITY`, ...): S3's request schemas have
+ * none, and entities are how XML bodies attack parsers (external files,
+ * billion laughs). Comments and CDATA sections stay allowed.
+ */
+const DECLARATION = /<!(?!--|\[CDATA\[)/;
+
+/**
+ * Parses a request body. Anything not well-formed, any DTD, and anything the
+ * parser refuses (deep nesting, `__proto__` element names) is S3's MalformedXML, never a 500.
+ */
 export function parseXmlBody(body: string): Record<string, unknown> {
-  if (body.trim() === '' || XMLValidator.validate(body) !== true) throw s3Errors.malformedXml();
-  const parsed: unknown = parser.parse(body);
+  if (body.trim() === '' || DECLARATION.test(body)) throw s3Errors.malformedXml();
+  let parsed: unknown;
+  try {
+    if (XMLValidator.validate(body) !== true) throw s3Errors.malformedXml();
+    parsed = parser.parse(body);
+  } catch (cause) {
+    throw s3Errors.malformedXml(cause);
+  }
   if (typeof parsed !== 'object' || parsed === null) throw s3Errors.malformedXml();
   return parsed as Record<string, unknown>;
 }
