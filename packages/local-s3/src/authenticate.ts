@@ -40,6 +40,8 @@ export interface ChunkSigningChain {
 export interface AuthenticatedRequest {
   accessKeyId: string;
   payload: PayloadMode;
+  /** Lower-case names of the headers the signature covers; only these may be stored with an object. */
+  signedHeaders: ReadonlySet<string>;
 }
 
 export interface AuthInput {
@@ -216,6 +218,23 @@ function verifyPresigned(input: AuthInput, creds: StoreCredentials, now: number)
   return checkSignature(input, creds, { credential, amzDate, signedHeaders, payloadHash, signature, query });
 }
 
+/**
+ * As S3: every x-amz-* header must be signed, or the holder of a presigned URL
+ * could add metadata, ACLs or a copy source its signer never allowed.
+ * x-amz-content-sha256 is exempt: a presigned request's payload hash is in its
+ * signed query, and a header-signed one has the hash in its canonical request.
+ */
+function refuseUnsignedAmzHeaders(rawHeaders: readonly string[], signedHeaders: readonly string[]): void {
+  const unsigned = new Set<string>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] ?? '').toLowerCase();
+    if (name.startsWith('x-amz-') && name !== 'x-amz-content-sha256' && !signedHeaders.includes(name)) unsigned.add(name);
+  }
+  if (unsigned.size > 0) {
+    throw s3Errors.accessDenied('There were headers present in the request which were not signed', { HeadersNotSigned: [...unsigned].join(', ') });
+  }
+}
+
 /** The part both SigV4 forms share: rebuild the canonical request, sign it, compare. */
 function checkSignature(
   input: AuthInput,
@@ -230,6 +249,7 @@ function checkSignature(
   },
 ): AuthenticatedRequest {
   const { credential, amzDate, signedHeaders, payloadHash, signature, query } = signed;
+  refuseUnsignedAmzHeaders(input.rawHeaders, signedHeaders);
   const canonical = canonicalRequest({ method: input.method, rawPath: input.target.rawPath, query, rawHeaders: input.rawHeaders, signedHeaders, payloadHash });
   const signingKey = deriveSigningKey(creds.secretAccessKey, credential.date, credential.region, credential.service);
   const toSign = stringToSign(amzDate, credential.scope, canonical);
@@ -237,6 +257,7 @@ function checkSignature(
   if (!sameSignature(signature, computed)) throw signatureMismatch(credential.accessKeyId, toSign, signature, canonical);
   return {
     accessKeyId: credential.accessKeyId,
+    signedHeaders: new Set(signedHeaders),
     payload: payloadModeFor(payloadHash, { seedSignature: computed, signingKey, amzDate, scope: credential.scope }),
   };
 }

@@ -26,8 +26,8 @@ function uploadIdOf(query: Parameters<typeof queryValue>[0]): string {
   return queryValue(query, 'uploadId') ?? '';
 }
 
-export const createMultipartUpload: Operation = async ({ req, res, target }, ctx) => {
-  const upload = await ctx.store.createUpload(target.bucket, target.key, storedHeadersFrom(req), ctx.now());
+export const createMultipartUpload: Operation = async ({ req, res, target, signedHeaders }, ctx) => {
+  const upload = await ctx.store.createUpload(target.bucket, target.key, storedHeadersFrom(req, signedHeaders), ctx.now());
   sendXml(
     res,
     200,

@@ -11,7 +11,7 @@ import type { ObjectMeta } from './store-model.js';
 
 export const MAX_SINGLE_PUT = 5 * 1024 ** 3;
 
-export const putObject: Operation = async ({ req, res, target, payload }, { store, now }) => {
+export const putObject: Operation = async ({ req, res, target, payload, signedHeaders }, { store, now }) => {
   if (req.headers['x-amz-copy-source'] !== undefined) throw s3Errors.notImplemented();
   if (!store.bucket(target.bucket)) throw s3Errors.noSuchBucket(target.bucket);
   const tempPath = store.tempPath();
@@ -20,21 +20,33 @@ export const putObject: Operation = async ({ req, res, target, payload }, { stor
   await store.commitObject(target.bucket, target.key, tempPath, {
     size: body.size,
     etag,
-    headers: storedHeadersFrom(req),
+    headers: storedHeadersFrom(req, signedHeaders),
     lastModified: now(),
   });
   sendEmpty(res, 200, { ETag: etag });
 };
 
 /** GetObject's response-* query parameters override the stored headers (used by presigned download links). */
-const RESPONSE_OVERRIDES: Record<string, string> = {
-  'response-content-type': 'Content-Type',
-  'response-content-language': 'Content-Language',
-  'response-expires': 'Expires',
-  'response-cache-control': 'Cache-Control',
-  'response-content-disposition': 'Content-Disposition',
-  'response-content-encoding': 'Content-Encoding',
-};
+const RESPONSE_OVERRIDES = new Map([
+  ['response-content-type', 'Content-Type'],
+  ['response-content-language', 'Content-Language'],
+  ['response-expires', 'Expires'],
+  ['response-cache-control', 'Cache-Control'],
+  ['response-content-disposition', 'Content-Disposition'],
+  ['response-content-encoding', 'Content-Encoding'],
+]);
+
+/** What Node can put in a header value (HTAB, printable ASCII, Latin-1): no CR, LF, NUL or other controls, nothing above U+00FF. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Refuses response-* overrides that cannot be a header value, before anything is read or sent (S3: 400 InvalidArgument). */
+function checkResponseOverrides(query: S3Call['target']['query']): void {
+  for (const [name, value] of query) {
+    if (RESPONSE_OVERRIDES.has(name) && !HEADER_VALUE.test(value)) {
+      throw s3Errors.invalidArgument(`${name} must be a valid header value (no control characters, nothing beyond Latin-1)`, name, JSON.stringify(value).slice(1, -1));
+    }
+  }
+}
 
 function objectHeaders(meta: ObjectMeta, query: S3Call['target']['query']): Record<string, string> {
   const headers: Record<string, string> = {
@@ -44,7 +56,7 @@ function objectHeaders(meta: ObjectMeta, query: S3Call['target']['query']): Reco
     'Accept-Ranges': 'bytes',
   };
   for (const [name, value] of query) {
-    const header = RESPONSE_OVERRIDES[name];
+    const header = RESPONSE_OVERRIDES.get(name);
     if (header !== undefined) headers[header] = value;
   }
   return headers;
@@ -62,6 +74,7 @@ function checkPreconditions(call: S3Call, meta: ObjectMeta): number | undefined 
 }
 
 async function serveObject(call: S3Call, ctx: StoreContext, withBody: boolean): Promise<void> {
+  checkResponseOverrides(call.target.query);
   if (!ctx.store.bucket(call.target.bucket)) throw s3Errors.noSuchBucket(call.target.bucket);
   const reader = ctx.store.readObject(call.target.bucket, call.target.key);
   if (!reader) throw s3Errors.noSuchKey(call.target.key);

@@ -17,6 +17,8 @@ export interface S3Call {
   res: ServerResponse;
   target: RequestTarget;
   payload: PayloadMode;
+  /** Lower-case names of the signed headers: the only request headers kept with an object. */
+  signedHeaders: ReadonlySet<string>;
 }
 
 export type Operation = (call: S3Call, ctx: StoreContext) => Promise<void>;

@@ -34,7 +34,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, config: Handler
   const auth = authenticate({ method, target, rawHeaders: req.rawHeaders, headers: req.headers }, config.credentials, config.now().getTime());
   if (Buffer.byteLength(target.key) > MAX_KEY_BYTES) throw s3Errors.keyTooLong(Buffer.byteLength(target.key));
   const operation = routeRequest(method, target);
-  await operation({ req, res, target, payload: auth.payload }, config);
+  await operation({ req, res, target, payload: auth.payload, signedHeaders: auth.signedHeaders }, config);
 }
 
 const DISCONNECT_CODES = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
@@ -49,6 +49,8 @@ export function createRequestHandler(config: HandlerConfig): (req: IncomingMessa
     const requestId = randomBytes(8).toString('hex').toUpperCase();
     res.setHeader('x-amz-request-id', requestId);
     res.setHeader('Server', 'LocalS3');
+    // Objects are served with the type their uploader declared: a browser must not second-guess it into HTML.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     // Errors on the request stream are surfaced through pipeline(); this keeps stray ones from crashing the process.
     req.on('error', () => undefined);
     res.on('error', () => undefined);

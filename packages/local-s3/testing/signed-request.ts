@@ -19,7 +19,7 @@ export interface RequestToSign {
   path: string;
   query?: Record<string, string>;
   headers?: Record<string, string>;
-  body?: string | Buffer;
+  body?: string | Uint8Array<ArrayBuffer>;
   /** Default: the body's real SHA-256. */
   payloadHash?: string;
 }
@@ -28,7 +28,7 @@ export interface SignedRequest {
   url: string;
   method: string;
   headers: Record<string, string>;
-  body: string | Buffer | undefined;
+  body: string | Uint8Array<ArrayBuffer> | undefined;
 }
 
 class NodeSha256 {
