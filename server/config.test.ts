@@ -36,6 +36,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       localS3Dir: '.data/s3',
       localS3Port: 9000,
+      localS3Host: '127.0.0.1',
+      localS3CorsOrigins: undefined,
     });
   });
 
@@ -113,7 +115,7 @@ describe('.env.example', () => {
       [
         'PORT', 'HOST', 'PUBLIC_ORIGIN', 'S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE',
         'KEY_PREFIX', 'PART_SIZE', 'MAX_FILE_SIZE', 'ALLOWED_CONTENT_TYPES', 'CONCURRENCY', 'TOKEN_SECRET', 'UPLOAD_TTL', 'PRESIGN_TTL',
-        'DOWNLOAD_TTL', 'JANITOR_INTERVAL', 'RATE_LIMIT', 'LOG_LEVEL', 'LOCAL_S3_DIR', 'LOCAL_S3_PORT', 'TRUST_PROXY',
+        'DOWNLOAD_TTL', 'JANITOR_INTERVAL', 'RATE_LIMIT', 'LOG_LEVEL', 'LOCAL_S3_DIR', 'LOCAL_S3_PORT', 'LOCAL_S3_HOST', 'LOCAL_S3_CORS_ORIGINS', 'TRUST_PROXY',
       ].sort(),
     );
     const makeSecret = () => 'x';

@@ -4,6 +4,7 @@
  * units; durations accept "24h"-style units (a bare number is seconds).
  */
 import { randomBytes } from 'node:crypto';
+import { LocalS3Env } from '@s3-big-upload/local-s3';
 import { z } from 'zod';
 import { DEFAULT_PART_SIZE, S3_MAX_OBJECT_SIZE, S3_MAX_PART_SIZE, S3_MIN_PART_SIZE } from '../shared/limits.js';
 import { parseDurationMs, parseSize } from './human-units.js';
@@ -44,6 +45,9 @@ export interface Config {
   localS3Dir: string;
   /** Port of the embedded store; 0 picks a free one. Fixed ports keep presigned URLs valid across restarts. */
   localS3Port: number;
+  localS3Host: string;
+  /** Undefined: PUBLIC_ORIGIN and its loopback aliases. */
+  localS3CorsOrigins: string[] | undefined;
 }
 
 export class ConfigError extends Error {
@@ -156,9 +160,7 @@ const EnvSchema = z.object({
     })
     .default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOCAL_S3_DIR: z.string().min(1).default('.data/s3'),
-  LOCAL_S3_PORT: integer(0, 65_535).default(9000),
-});
+}).extend(LocalS3Env.shape);
 
 /** Parses the environment; throws ConfigError listing every problem. Empty values count as unset. */
 export interface LoadConfigOptions {
@@ -214,5 +216,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     logLevel: e.LOG_LEVEL,
     localS3Dir: e.LOCAL_S3_DIR,
     localS3Port: e.LOCAL_S3_PORT,
+    localS3Host: e.LOCAL_S3_HOST,
+    localS3CorsOrigins: e.LOCAL_S3_CORS_ORIGINS,
   };
 }

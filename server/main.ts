@@ -52,7 +52,14 @@ async function main(): Promise<void> {
 
   let local: LocalS3 | undefined;
   if (config.s3.endpoint === undefined) {
-    local = await startLocalS3({ dataDir: config.localS3Dir, port: config.localS3Port, corsOrigins: loopbackAliases(config.publicOrigin), bucket: config.s3.bucket, region: config.s3.region });
+    local = await startLocalS3({
+      dataDir: config.localS3Dir,
+      port: config.localS3Port,
+      host: config.localS3Host,
+      corsOrigins: config.localS3CorsOrigins ?? loopbackAliases(config.publicOrigin),
+      bucket: config.s3.bucket,
+      region: config.s3.region,
+    });
     logger.info({ endpoint: local.endpoint, dataDir: config.localS3Dir }, 'S3_ENDPOINT unset: started the embedded S3 store');
   }
   if (config.tokenSecretGenerated) logger.info({ path: tokenSecretPath }, 'TOKEN_SECRET unset: using the embedded store\'s secret file');

@@ -10,6 +10,8 @@ import { answerClientError } from './client-error.js';
 import { DiskStore } from './disk-store.js';
 import { createRequestHandler } from './request-handler.js';
 
+export { LocalS3Env } from './env.js';
+
 export interface LocalS3Options {
   /** Objects, uploads and bucket metadata live here; survives restart. */
   dataDir: string;

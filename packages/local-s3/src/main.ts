@@ -1,15 +1,9 @@
 /** Runs the embedded S3 store standalone: `npm run s3:local` at the repo root, or `npm start` here. */
-import { z } from 'zod';
+import { LocalS3Env } from './env.js';
 import { startLocalS3 } from './index.js';
 
-const Env = z.object({
-  LOCAL_S3_DIR: z.string().min(1).default('.data/s3'),
-  LOCAL_S3_PORT: z.coerce.number().int().min(0).max(65535).default(9000),
-  LOCAL_S3_HOST: z.string().min(1).default('127.0.0.1'),
-  LOCAL_S3_CORS_ORIGINS: z.string().default('http://localhost:3000'),
-});
-
-const parsed = Env.safeParse(process.env);
+const present = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+const parsed = LocalS3Env.safeParse(present);
 if (!parsed.success) {
   console.error(`Invalid environment:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   process.exit(1);
@@ -20,7 +14,8 @@ const s3 = await startLocalS3({
   dataDir: env.LOCAL_S3_DIR,
   port: env.LOCAL_S3_PORT,
   host: env.LOCAL_S3_HOST,
-  corsOrigins: env.LOCAL_S3_CORS_ORIGINS.split(',').map((o) => o.trim()).filter((o) => o !== ''),
+  // The app's default origin: `npm start` serves it there.
+  corsOrigins: env.LOCAL_S3_CORS_ORIGINS ?? ['http://localhost:3000'],
 });
 
 console.log(`local S3 listening
