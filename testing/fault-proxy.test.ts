@@ -5,8 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalBackend } from '@s3-big-upload/local-s3/testing';
-import { createTestClient } from '../packages/local-s3/testing/test-client.js';
+import { createTestClient, startLocalBackend } from '@s3-big-upload/local-s3/testing';
 import { dropEtag, flipByte, internalError, resetMidBody, slowDown, stall, startFaultProxy } from './fault-proxy.js';
 import type { FaultProxy } from './fault-proxy.js';
 

@@ -38,3 +38,4 @@ export async function startBackends(options: StartBackendsOptions = {}): Promise
 
 export { startLocalBackend } from './local-backend.js';
 export { RGW_CONNECTION_FILE, RgwUnavailableError, readRgwConnection, startRgwBackend } from './rgw-backend.js';
+export { createTestClient } from './test-client.js';
