@@ -1,31 +1,41 @@
 /**
  * Where an app upload spends its time, next to the ceiling's:
  *
- *   npx tsx bench/profile-app.ts [--size 1GiB] [--slow] [--rgw] [--no-build]
+ *   npx tsx bench/profile-app.ts [--size 1GiB] [--rounds 3] [--slow] [--rgw] [--no-build]
  *
  * --slow applies the slow-link case's network emulation (50 ms, 200 Mbit/s) to both pages.
  * --rgw runs the app against Ceph RGW (scripts/rgw.sh up) instead of the embedded store.
+ * --rounds N interleaves N ceiling runs and N app runs (ceiling, app, ceiling, app, ...).
  *
- * One ceiling run and one app run of the same file; for each, CPU seconds per
- * process (renderer, Chromium browser/network process, server + embedded store)
- * from /proc. The app run also records a CPU profile of the renderer (CDP
- * Profiler) and prints its top self-time functions. Writes
- * bench/results/app-profile.md (summary) and app-profile.cpuprofile (open in
- * DevTools' Performance panel; git-ignored, as it is large and machine-specific).
+ * Every run measures its page's renderer CPU from Chromium (CDP Performance
+ * metrics: process, main thread, and script / style / layout / other tasks),
+ * so other browsers on a shared machine do not count. The last round also
+ * reports CPU per process (this browser's from CDP SystemInfo; the server's
+ * from /proc). Then one more app run records a CPU profile of the renderer
+ * (CDP Profiler; kept apart because the profiler itself costs renderer CPU)
+ * and prints its top self-time functions. Writes bench/results/app-profile.md
+ * (summary) and app-profile.cpuprofile (open in DevTools' Performance panel;
+ * git-ignored, as it is large and machine-specific).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright';
 import { testFile } from '../testing/test-file.js';
 import { chooseFile, openAppPage, pageTiming, waitForDone } from './lib/app-run.js';
 import { parseBenchArgs } from './lib/args.js';
+import { snapshotBrowserCpu } from './lib/browser-cpu.js';
 import { buildClient } from './lib/build-client.js';
 import { openCeilingPage, runCeiling } from './lib/ceiling-run.js';
 import { withCleanup } from './lib/cleanup.js';
 import { deleteObject, emulateLink, SLOW_LINK } from './lib/harness.js';
 import { cpuBetween, snapshotCpu } from './lib/process-cpu.js';
+import { formatRendererCpu, startRendererCpu } from './lib/renderer-cpu.js';
+import type { RendererCpu } from './lib/renderer-cpu.js';
 import { openRgwBenchStore } from './lib/rgw-store.js';
 import { startRig, withPage } from './lib/rig.js';
+import type { Rig } from './lib/rig.js';
 import { formatSize, megabytesPerSecond } from './lib/size.js';
+import { summarize } from './lib/stats.js';
 import { keepAllResourceTimings, uploadPhases } from './lib/upload-phases.js';
 import type { UploadPhases } from './lib/upload-phases.js';
 import { formatSelfTime, topSelfTime } from './lib/ui-bench-profile.js';
@@ -54,12 +64,40 @@ function cpuTable(rows: [string, number][], wallSeconds: number): string {
   return rows.map(([kind, seconds]) => `| ${kind} | ${seconds.toFixed(2)} s | ${((seconds / wallSeconds) * 100).toFixed(0)} % of one core |`).join('\n');
 }
 
+/** This browser's processes (CDP) and the app server's (/proc; every server/main.ts on the machine). */
+async function snapshotRigCpu(browser: Browser) {
+  const server = [...snapshotCpu()].filter(([, sample]) => !sample.kind.startsWith('chromium'));
+  return new Map([...server, ...(await snapshotBrowserCpu(browser))]);
+}
+
+interface Run {
+  mbps: number;
+  wall: number;
+  renderer: RendererCpu;
+  processes: [string, number][];
+  phases: UploadPhases;
+}
+
+async function measured(rig: Rig, page: Page, upload: () => Promise<{ mbps: number; key: string }>): Promise<Run> {
+  const renderer = await startRendererCpu(page);
+  const before = await snapshotRigCpu(rig.browser);
+  const started = performance.now();
+  const { mbps, key } = await upload();
+  const wall = (performance.now() - started) / 1000;
+  const processes = cpuBetween(before, await snapshotRigCpu(rig.browser));
+  const result = { mbps, wall, renderer: await renderer.stop(), processes, phases: await uploadPhases(page) };
+  await deleteObject(rig.s3, rig.app, key);
+  return result;
+}
+
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
   if (args.build) await buildClient();
   const size = args.fileSize;
   const slow = process.argv.includes('--slow');
   const rgw = process.argv.includes('--rgw');
+  const roundsAt = process.argv.indexOf('--rounds');
+  const rounds = roundsAt >= 0 ? Math.max(1, Number(process.argv[roundsAt + 1]) || 1) : 3;
   const suffix = `${slow ? '-slow' : ''}${rgw ? '-rgw' : ''}`;
   const filePath = await testFile(size);
 
@@ -68,55 +106,74 @@ async function main(): Promise<void> {
     if (external && !external.up) throw new Error(`--rgw: ${external.reason}`);
     const rig = await startRig(scope, external?.up ? { store: external.store } : {});
 
-    const ceiling = await withPage(rig, async (page) => {
-      await keepAllResourceTimings(page);
-      await openCeilingPage(page, rig.app);
-      if (slow) await emulateLink(page, SLOW_LINK);
-      const before = snapshotCpu();
-      const started = performance.now();
-      const result = await runCeiling(page, filePath);
-      const wall = (performance.now() - started) / 1000;
-      const cpu = cpuBetween(before, snapshotCpu());
-      const phases = await uploadPhases(page);
-      await deleteObject(rig.s3, rig.app, result.key);
-      return { mbps: megabytesPerSecond(result.bytes, result.putMs), wall, cpu, phases };
-    });
-    log(`ceiling ${ceiling.mbps.toFixed(1)} MB/s`);
+    const ceilingOnce = () =>
+      withPage(rig, async (page) => {
+        await keepAllResourceTimings(page);
+        await openCeilingPage(page, rig.app);
+        if (slow) await emulateLink(page, SLOW_LINK);
+        return measured(rig, page, async () => {
+          const result = await runCeiling(page, filePath);
+          return { mbps: megabytesPerSecond(result.bytes, result.putMs), key: result.key };
+        });
+      });
+    const appOnce = (profile: boolean) =>
+      withPage(rig, async (page) => {
+        await keepAllResourceTimings(page);
+        await openAppPage(page, rig.app);
+        if (slow) await emulateLink(page, SLOW_LINK);
+        const cdp = profile ? await page.context().newCDPSession(page) : undefined;
+        await cdp?.send('Profiler.enable');
+        await cdp?.send('Profiler.setSamplingInterval', { interval: 1000 }); // µs
+        await cdp?.send('Profiler.start');
+        const run = await measured(rig, page, async () => {
+          await chooseFile(page, filePath);
+          const result = await waitForDone(page, size);
+          return { mbps: megabytesPerSecond(result.bytes, result.totalMs), key: result.key };
+        });
+        const cpuProfile = cdp ? ((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile : undefined;
+        return { ...run, timing: await pageTiming(page), cpuProfile };
+      });
 
-    const app = await withPage(rig, async (page) => {
-      await keepAllResourceTimings(page);
-      await openAppPage(page, rig.app);
-      if (slow) await emulateLink(page, SLOW_LINK);
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 }); // µs
-      await cdp.send('Profiler.start');
-      const before = snapshotCpu();
-      const started = performance.now();
-      await chooseFile(page, filePath);
-      const result = await waitForDone(page, size);
-      const wall = (performance.now() - started) / 1000;
-      const cpu = cpuBetween(before, snapshotCpu());
-      const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
-      const phases = await uploadPhases(page);
-      const timing = await pageTiming(page);
-      await deleteObject(rig.s3, rig.app, result.key);
-      return { mbps: megabytesPerSecond(result.bytes, result.totalMs), wall, cpu, profile, phases, timing };
-    });
-    log(`app ${app.mbps.toFixed(1)} MB/s`);
+    const ceilings: Run[] = [];
+    const apps: Awaited<ReturnType<typeof appOnce>>[] = [];
+    for (let round = 1; round <= rounds; round += 1) {
+      ceilings.push(await ceilingOnce());
+      log(`round ${round} ceiling ${ceilings.at(-1)!.mbps.toFixed(1)} MB/s, renderer ${formatRendererCpu(ceilings.at(-1)!.renderer)}`);
+      apps.push(await appOnce(false));
+      log(`round ${round} app ${apps.at(-1)!.mbps.toFixed(1)} MB/s, renderer ${formatRendererCpu(apps.at(-1)!.renderer)}`);
+    }
+    const profiled = await appOnce(true);
+    log(`profiled app run ${profiled.mbps.toFixed(1)} MB/s`);
+    const profile = profiled.cpuProfile!;
 
-    const profiledMs = (app.profile.endTime - app.profile.startTime) / 1000;
-    const idleMs = topSelfTime(app.profile, 1000).filter((row) => row.frame.startsWith('(idle)')).reduce((sum, row) => sum + row.selfMs, 0);
+    const ceiling = ceilings.at(-1)!;
+    const app = apps.at(-1)!;
+    const median = (runs: Run[], pick: (run: Run) => number) => summarize(runs.map(pick)).median;
+    const rendererRatios = apps.map((run, index) => run.renderer.processSeconds / ceilings[index]!.renderer.processSeconds);
+    const rendererRow = (name: string, run: Run) => {
+      const r = run.renderer;
+      const cells = [r.processSeconds, r.mainThreadSeconds, r.scriptSeconds, r.styleSeconds, r.layoutSeconds, r.otherTaskSeconds];
+      return `| ${name} | ${run.mbps.toFixed(1)} | ${cells.map((value) => value.toFixed(2)).join(' | ')} |`;
+    };
+    const profiledMs = (profile.endTime - profile.startTime) / 1000;
+    const idleMs = topSelfTime(profile, 1000).filter((row) => row.frame.startsWith('(idle)')).reduce((sum, row) => sum + row.selfMs, 0);
     await mkdir(RESULTS_DIR, { recursive: true });
-    await writeFile(`${RESULTS_DIR}app-profile${suffix}.cpuprofile`, JSON.stringify(app.profile));
+    await writeFile(`${RESULTS_DIR}app-profile${suffix}.cpuprofile`, JSON.stringify(profile));
     return [
       `# Where an app upload spends its time (${formatSize(size)})`,
       '',
-      `${new Date().toISOString()} · one ceiling run, then one app run, same file, same server and store (${rgw ? 'Ceph RGW' : 'the embedded store'}), ${slow ? `slow link (latency ${SLOW_LINK.latency} ms, upload ${SLOW_LINK.uploadThroughput} B/s)` : 'no throttling'}.`,
+      `${new Date().toISOString()} · ${rounds} interleaved rounds (ceiling run, then app run), then one profiled app run; same file, same server and store (${rgw ? 'Ceph RGW' : 'the embedded store'}), ${slow ? `slow link (latency ${SLOW_LINK.latency} ms, upload ${SLOW_LINK.uploadThroughput} B/s)` : 'no throttling'}.`,
       '',
-      `Ceiling ${ceiling.mbps.toFixed(1)} MB/s (PUT phase) · app ${app.mbps.toFixed(1)} MB/s (change to Done) · app ÷ ceiling ${((app.mbps / ceiling.mbps) * 100).toFixed(0)} %`,
+      `Medians: ceiling ${median(ceilings, (run) => run.mbps).toFixed(1)} MB/s (PUT phase) · app ${median(apps, (run) => run.mbps).toFixed(1)} MB/s (change to Done) · ` +
+        `renderer CPU app ÷ ceiling ${summarize(rendererRatios).median.toFixed(2)} (per round: ${rendererRatios.map((ratio) => ratio.toFixed(2)).join(', ')})`,
       '',
-      '## Phases (Resource Timing in the page)',
+      '## Renderer CPU per run (CDP Performance metrics of the page, seconds)',
+      '',
+      '| run | MB/s | process | main thread | script | style | layout | other tasks (paint, IPC, …) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...ceilings.flatMap((run, index) => [rendererRow(`ceiling ${index + 1}`, run), rendererRow(`app ${index + 1}`, apps[index]!)]),
+      '',
+      '## Phases of the last round (Resource Timing in the page)',
       '',
       'Ceiling (timed figure = PUT phase only):',
       '',
@@ -126,22 +183,24 @@ async function main(): Promise<void> {
       '',
       phaseTable(app.phases, size, app.timing.changeAt, app.timing.doneAt),
       '',
-      `## CPU per process, ceiling run (${ceiling.wall.toFixed(1)} s wall)`,
+      `## CPU per process, last ceiling run (${ceiling.wall.toFixed(1)} s wall)`,
       '',
       '| process | CPU | share |',
       '| --- | ---: | ---: |',
-      cpuTable(ceiling.cpu, ceiling.wall),
+      cpuTable(ceiling.processes, ceiling.wall),
       '',
-      `## CPU per process, app run (${app.wall.toFixed(1)} s wall)`,
+      `## CPU per process, last app run (${app.wall.toFixed(1)} s wall)`,
       '',
       '| process | CPU | share |',
       '| --- | ---: | ---: |',
-      cpuTable(app.cpu, app.wall),
+      cpuTable(app.processes, app.wall),
       '',
-      `## Renderer main thread, app run: top self time (CDP Profiler, 1 ms sampling, ${profiledMs.toFixed(0)} ms profiled, ${idleMs.toFixed(0)} ms idle)`,
+      'Chromium rows: this browser only (CDP SystemInfo). Server row: /proc, every `server/main.ts` on the machine.',
+      '',
+      `## Renderer main thread, profiled app run (${profiled.mbps.toFixed(1)} MB/s): top self time (CDP Profiler, 1 ms sampling, ${profiledMs.toFixed(0)} ms profiled, ${idleMs.toFixed(0)} ms idle)`,
       '',
       '```',
-      formatSelfTime(topSelfTime(app.profile, 20)),
+      formatSelfTime(topSelfTime(profile, 20)),
       '```',
       '',
     ].join('\n');
