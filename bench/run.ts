@@ -1,5 +1,5 @@
 /**
- * Runs the benchmarks and writes bench/results/latest.{json,md}.
+ * Runs the benchmarks and writes bench/results/latest.{json,md,svg} (the SVG charts the throughput figures).
  *
  *   npm run bench [-- --only throughput,memory] [--runs 3] [--size 1GiB] [--slow-size 256MiB] [--no-build]
  *
@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { BenchArgsError, parseBenchArgs } from './lib/args.js';
 import { buildClient } from './lib/build-client.js';
+import { toSvgChart } from './lib/chart.js';
 import { loadCases } from './lib/case-list.js';
 import { closeAllScopes } from './lib/cleanup.js';
 import { describeMachine } from './lib/machine.js';
@@ -75,7 +76,8 @@ async function main(): Promise<void> {
   await mkdir(RESULTS_DIR, { recursive: true });
   await writeFile(`${RESULTS_DIR}latest.json`, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(`${RESULTS_DIR}latest.md`, markdown);
-  log(`wrote bench/results/latest.json and latest.md`);
+  await writeFile(`${RESULTS_DIR}latest.svg`, toSvgChart(report));
+  log(`wrote bench/results/latest.json, latest.md and latest.svg`);
   process.stdout.write(markdown);
   if (failures.length > 0) process.exitCode = 1;
 }
