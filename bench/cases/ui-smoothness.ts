@@ -5,6 +5,10 @@
  * build, in headless Chromium. Per run: a fresh page; once the part map is up,
  * frames are counted for WINDOW_MS; long tasks are counted from the first
  * script to the window's end (mounting 10,000 cells included).
+ *
+ * Second scenario, a drop of DROP_FILES files of DROP_FILE_KIB at once (the
+ * same addFiles a drop calls): long tasks from the first script until every
+ * card is on the page and DROP_WINDOW_MS more.
  */
 import { chromium } from 'playwright';
 import type { Browser } from 'playwright';
@@ -22,6 +26,9 @@ const WINDOW_MS = Number(process.env.UI_BENCH_SECONDS ?? 10) * 1000;
 /** UI_BENCH_PROFILE=1 records a CPU profile of each run (page start to window end) and logs the top self-time functions. */
 const PROFILE = process.env.UI_BENCH_PROFILE === '1';
 const VIEWPORT = { width: 1280, height: 800 };
+const DROP_FILES = 1000;
+const DROP_FILE_KIB = 256;
+const DROP_WINDOW_MS = 3000;
 
 export interface UiRun {
   longTasks: number;
@@ -62,11 +69,38 @@ export async function measureUiRun(browser: Browser, baseUrl: string): Promise<U
   }
 }
 
+export interface DropRun {
+  longTasks: number;
+  longestTaskMs: number;
+  /** From the first script to the last of the cards being on the page. */
+  cardsUpMs: number;
+  /** Cards showing Done at the window's end. */
+  done: number;
+}
+
+export async function measureDropRun(browser: Browser, baseUrl: string): Promise<DropRun> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    await context.addInitScript({ content: PAGE_PROBE_SCRIPT });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/?bench=ui&files=${DROP_FILES}&fileKiB=${DROP_FILE_KIB}&mbps=${LINK_MB_PER_SECOND}&concurrency=${CONCURRENCY}`);
+    await page.waitForFunction((count) => document.querySelectorAll('article.file-card').length >= count, DROP_FILES, { timeout: 60_000, polling: 50 });
+    const cardsUpMs = await page.evaluate(() => performance.now());
+    const window = (await page.evaluate(observeExpression(DROP_WINDOW_MS))) as ObservedWindow;
+    const done = await page.locator('article.file-card[data-status="done"]').count();
+    const durations = window.longTasks.map((task) => task.durationMs);
+    return { longTasks: durations.length, longestTaskMs: durations.length === 0 ? 0 : Math.max(...durations), cardsUpMs, done };
+  } finally {
+    await context.close();
+  }
+}
+
 async function run(context: BenchContext): Promise<Measurement[]> {
   // bench/run.ts builds the client (dist/client) before any case runs.
   const server = await startAppServer();
   const browser = await chromium.launch(chromiumLaunchOptions);
   const runs: UiRun[] = [];
+  const drops: DropRun[] = [];
   try {
     for (let index = 0; index < context.runs; index += 1) {
       const result = await measureUiRun(browser, server.url);
@@ -77,6 +111,12 @@ async function run(context: BenchContext): Promise<Measurement[]> {
           `${result.framesPerSecond.toFixed(1)} fps, longest frame gap ${w.longestFrameGapMs.toFixed(0)} ms, ${w.partsDone} parts stored, overall ${w.overall ?? '?'}`,
       );
       if (result.profile) context.log(`ui run ${index + 1}: top self time (main thread, page start to window end)\n${formatSelfTime(topSelfTime(result.profile, 20))}`);
+      const drop = await measureDropRun(browser, server.url);
+      drops.push(drop);
+      context.log(
+        `ui drop run ${index + 1}: ${drop.longTasks} long tasks (longest ${drop.longestTaskMs.toFixed(0)} ms), ` +
+          `${DROP_FILES} cards up after ${drop.cardsUpMs.toFixed(0)} ms, ${drop.done} done ${DROP_WINDOW_MS / 1000} s later`,
+      );
     }
   } finally {
     await browser.close();
@@ -86,6 +126,10 @@ async function run(context: BenchContext): Promise<Measurement[]> {
     `headless Chromium ${VIEWPORT.width}x${VIEWPORT.height}, production build served by the real server; real engine + UploadPage, ` +
     `${PARTS} parts of 8 MiB over a fake transport at ${LINK_MB_PER_SECOND} MB/s shared by ${CONCURRENCY} parts in flight, ` +
     `progress every 50 ms per part, fake sign 5 ms per 100 URLs; ${WINDOW_MS / 1000} s window from when the part map is up; 2 shared cores`;
+  const dropConditions =
+    `headless Chromium ${VIEWPORT.width}x${VIEWPORT.height}, production build served by the real server; real engine + UploadPage, ` +
+    `${DROP_FILES} files of ${DROP_FILE_KIB} KiB handed to addFiles at once (what a drop calls), fake transport at ${LINK_MB_PER_SECOND} MB/s, ${CONCURRENCY} in flight; ` +
+    `from the first script until every card is on the page and ${DROP_WINDOW_MS / 1000} s more; 2 shared cores`;
   return [
     {
       id: 'ui.long-tasks',
@@ -110,6 +154,22 @@ async function run(context: BenchContext): Promise<Measurement[]> {
       samples: runs.map((r) => Math.round(r.framesPerSecond * 10) / 10),
       better: 'higher',
       note: `${conditions}; requestAnimationFrame callbacks ÷ window length (headless Chromium paces at ~60)`,
+    },
+    {
+      id: 'ui.drop-long-tasks',
+      label: `UI: long tasks (> 50 ms) while ${DROP_FILES} dropped files appear and start`,
+      unit: 'count',
+      samples: drops.map((d) => d.longTasks),
+      better: 'lower',
+      note: `${dropConditions}; all cards on the page after ${drops.map((d) => `${d.cardsUpMs.toFixed(0)} ms`).join(', ')}`,
+    },
+    {
+      id: 'ui.drop-longest-task',
+      label: `UI: longest main-thread task while ${DROP_FILES} dropped files appear and start`,
+      unit: 'ms',
+      samples: drops.map((d) => Math.round(d.longestTaskMs)),
+      better: 'lower',
+      note: `${dropConditions}; 0 when no task exceeded 50 ms`,
     },
   ];
 }

@@ -2,7 +2,8 @@
  * The real upload page and the real engine (createUploader) over an in-browser
  * fake API and a paced fake transport, for the UI smoothness benchmark
  * (bench/cases/ui-smoothness.ts). Open `/?bench=ui&parts=10000`; the upload of
- * one simulated file starts as soon as the page mounts. Settings: bench-settings.ts.
+ * one simulated file (or `files=1000` of them, through the same addFiles a drop
+ * calls) starts as soon as the page mounts. Settings: bench-settings.ts.
  */
 import { useState } from 'react';
 import { createUploader } from '../engine/uploader.js';
@@ -31,7 +32,10 @@ export function BenchUploadPage({ search = window.location.search }: { search?: 
     });
     return {
       uploader: createUploader({ api, transport, concurrency: settings.concurrency }),
-      files: [simulatedFile(`bench-${settings.parts}-parts.bin`, settings.parts * settings.partSize)],
+      files:
+        settings.files === 1
+          ? [simulatedFile(`bench-${settings.parts}-parts.bin`, settings.fileSize)]
+          : Array.from({ length: settings.files }, (_, index) => simulatedFile(`bench-file-${index + 1}.bin`, settings.fileSize)),
     };
   });
   return <UploadPage uploader={setup.uploader} limits={benchLimits} initialFiles={setup.files} />;
