@@ -1,7 +1,8 @@
 /**
  * Keeps only the latest value per key and hands them over at most once per
- * animation frame: the engine may report many snapshots between two paints,
- * React should render only the last one.
+ * tick of its scheduler (an animation frame, or a fixed interval): the engine
+ * may report many snapshots between two ticks, React should render only the
+ * last one.
  */
 export interface FrameScheduler {
   request(callback: () => void): number;
@@ -12,6 +13,14 @@ export const animationFrameScheduler: FrameScheduler = {
   request: (callback) => requestAnimationFrame(() => callback()),
   cancel: (handle) => cancelAnimationFrame(handle),
 };
+
+/** Ticks `ms` after a request: a human rate for text and bars, far below the frame rate. */
+export function intervalScheduler(ms: number): FrameScheduler {
+  return {
+    request: (callback) => window.setTimeout(callback, ms),
+    cancel: (handle) => window.clearTimeout(handle),
+  };
+}
 
 export class FrameBatcher<Key, Value> {
   readonly #flush: (batch: ReadonlyMap<Key, Value>) => void;

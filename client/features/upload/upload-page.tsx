@@ -7,10 +7,14 @@ import { CHOOSE_FILES_ID, DropOverlay, DropZone } from './drop-zone.js';
 import { cardElementId, FileCard, type FileCardActions } from './file-card.js';
 import type { FileLimits } from './file-check.js';
 import { isActive, type UploadEntry } from './upload-reducer.js';
+import { useGrowingCount } from './use-growing-count.js';
 import { useLeaveWarning } from './use-leave-warning.js';
 import { useUploads } from './use-uploads.js';
 import { useWindowFileDrop } from './use-window-file-drop.js';
 import './upload.css';
+
+/** Cards mounted per frame when many files arrive at once. */
+const CARDS_PER_FRAME = 40;
 
 export interface UploadPageProps {
   uploader: Uploader;
@@ -58,6 +62,7 @@ export function UploadPage({ uploader, limits, initialFiles }: UploadPageProps) 
   }, [initialFiles, addFiles]);
 
   const active = entries.filter((entry) => isActive(entry.status)).length;
+  const shown = useGrowingCount(entries.length, CARDS_PER_FRAME);
   useLeaveWarning(entries.some((entry) => isActive(entry.status) || entry.status === 'paused'));
   return (
     <>
@@ -73,7 +78,7 @@ export function UploadPage({ uploader, limits, initialFiles }: UploadPageProps) 
             {entries.length} {entries.length === 1 ? 'file' : 'files'}
             {active > 0 ? ` · ${active} in progress` : ''}
           </p>
-          {entries.map((entry) => (
+          {(shown < entries.length ? entries.slice(0, shown) : entries).map((entry) => (
             <FileCard key={entry.id} entry={entry} actions={actions} />
           ))}
         </section>

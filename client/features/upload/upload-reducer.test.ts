@@ -29,6 +29,27 @@ describe('uploadsReducer', () => {
     expect(state.byId.a?.status).toBe('preparing');
   });
 
+  it('adds many files in one action, started or refused, in order', () => {
+    const state = run(
+      { type: 'added', id: 'a', file },
+      {
+        type: 'filesAdded',
+        files: [
+          { id: 'b', file, runId: 7 },
+          { id: 'a', file, runId: 8 },
+          { id: 'c', file, refusal: 'Too big.' },
+        ],
+      },
+    );
+    expect(state.order).toEqual(['a', 'b', 'c']);
+    expect(state.byId.a).toMatchObject({ status: 'preparing', runId: null });
+    expect(state.byId.b).toMatchObject({ status: 'preparing', runId: 7, errorMessage: null, retryable: true });
+    expect(state.byId.c).toMatchObject({ status: 'failed', runId: null, errorMessage: 'Too big.', retryable: false });
+    // Events of the run a file was added with are accepted.
+    const next = uploadsReducer(state, { type: 'progressed', updates: [{ id: 'b', runId: 7, progress: progress([part(1, 'uploading', 2)]) }] });
+    expect(next.byId.b?.status).toBe('uploading');
+  });
+
   it('shows a refused file as failed that cannot be retried', () => {
     const state = run({ type: 'refused', id: 'a', file, message: 'Too big.' });
     expect(state.byId.a).toMatchObject({ status: 'failed', errorMessage: 'Too big.', retryable: false });

@@ -28,8 +28,13 @@ export interface UploadsState {
   readonly byId: Readonly<Record<string, UploadEntry>>;
 }
 
+/** A chosen file: started at once under `runId`, or refused before upload with a sentence for the person. */
+export type NewFile = { id: string; file: File; runId: number } | { id: string; file: File; refusal: string };
+
 export type UploadsAction =
   | { type: 'added'; id: string; file: File }
+  /** Many files at once (a drop of 1,000): one state change, not one per file. */
+  | { type: 'filesAdded'; files: readonly NewFile[] }
   | { type: 'refused'; id: string; file: File; message: string }
   /** A run starts; `fresh` drops the session and progress (Retry), otherwise they are kept (Resume). */
   | { type: 'started'; id: string; runId: number; fresh: boolean }
@@ -52,22 +57,11 @@ export function isActive(status: UploadStatus): boolean {
 export function uploadsReducer(state: UploadsState, action: UploadsAction): UploadsState {
   switch (action.type) {
     case 'added':
-    case 'refused': {
-      if (state.byId[action.id]) return state;
-      const refused = action.type === 'refused';
-      const entry: UploadEntry = {
-        id: action.id,
-        file: action.file,
-        runId: null,
-        status: refused ? 'failed' : 'preparing',
-        progress: null,
-        session: null,
-        result: null,
-        errorMessage: refused ? action.message : null,
-        retryable: !refused,
-      };
-      return { order: [...state.order, action.id], byId: { ...state.byId, [action.id]: entry } };
-    }
+      return addEntries(state, [{ id: action.id, file: action.file, runId: null }]);
+    case 'refused':
+      return addEntries(state, [{ id: action.id, file: action.file, refusal: action.message }]);
+    case 'filesAdded':
+      return addEntries(state, action.files);
     case 'started':
       return update(state, action.id, (entry) => ({
         ...entry,
@@ -121,6 +115,29 @@ export function uploadsReducer(state: UploadsState, action: UploadsAction): Uplo
       return { order: state.order.filter((id) => id !== action.id), byId };
     }
   }
+}
+
+/** Appends new entries in one copy of the list; ids already present are ignored. */
+function addEntries(state: UploadsState, files: readonly (NewFile | { id: string; file: File; runId: null })[]): UploadsState {
+  const order = [...state.order];
+  const byId = { ...state.byId };
+  for (const added of files) {
+    if (byId[added.id]) continue;
+    const refusal = 'refusal' in added ? added.refusal : null;
+    byId[added.id] = {
+      id: added.id,
+      file: added.file,
+      runId: 'runId' in added ? added.runId : null,
+      status: refusal === null ? 'preparing' : 'failed',
+      progress: null,
+      session: null,
+      result: null,
+      errorMessage: refusal,
+      retryable: refusal === null,
+    };
+    order.push(added.id);
+  }
+  return order.length === state.order.length ? state : { order, byId };
 }
 
 function allPartsDone(progress: UploadProgress): boolean {
