@@ -1,5 +1,5 @@
 /** The whole upload flow against every real S3-compatible backend. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { CreateMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -43,18 +43,29 @@ async function createUpload(app: TestApp, request: CreateUploadRequest): Promise
   return CreateUploadResponse.parse(res.json);
 }
 
-/** Signs and PUTs the given parts of `data`; returns their ETags. */
+/** Signs (with their MD5s) and PUTs the given parts of `data`, sending the signed headers; returns their ETags. */
 async function uploadParts(app: TestApp, upload: CreateUploadResponse, data: Buffer, partNumbers: number[]) {
-  const signed = SignPartsResponse.parse((await api(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { partNumbers } })).json);
+  const parts = partNumbers.map((partNumber) => ({ partNumber, md5: createHash('md5').update(partOf(upload, data, partNumber)).digest('base64') }));
+  const signed = SignPartsResponse.parse((await api(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { parts } })).json);
   const etags: { partNumber: number; etag: string }[] = [];
   for (const part of signed.parts) {
-    const start = (part.partNumber - 1) * upload.partSize;
-    const body = Uint8Array.from(data.subarray(start, start + part.size));
-    const put = await fetch(part.url, { method: 'PUT', body });
+    const body = partOf(upload, data, part.partNumber);
+    const put = await fetch(part.url, { method: 'PUT', body, headers: part.headers });
     expect(put.status, await put.clone().text()).toBe(200);
     etags.push({ partNumber: part.partNumber, etag: put.headers.get('etag') ?? '' });
   }
   return etags;
+}
+
+function partOf(upload: CreateUploadResponse, data: Buffer, partNumber: number): Uint8Array<ArrayBuffer> {
+  const start = (partNumber - 1) * upload.partSize;
+  return Uint8Array.from(data.subarray(start, start + upload.partSize));
+}
+
+/** S3's multipart ETag of `data` in the upload's parts, computed here independently of the app. */
+function multipartEtagOf(upload: CreateUploadResponse, data: Buffer): string {
+  const digests = Array.from({ length: upload.partCount }, (_, i) => createHash('md5').update(partOf(upload, data, i + 1)).digest());
+  return `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${upload.partCount}`;
 }
 
 function shuffle<T>(items: T[]): T[] {
@@ -75,7 +86,13 @@ describe.each(backends)('$name', (backend) => {
 
   it('serves the client config, health and security headers', async () => {
     const config = await api(app, 'GET', '/api/config');
-    expect(ClientConfig.parse(config.json)).toEqual({ maxFileSize: 1024 ** 3, partSize: 5 * MiB, concurrency: 6, allowedContentTypes: ['image/*', 'application/octet-stream'] });
+    expect(ClientConfig.parse(config.json)).toEqual({
+      maxFileSize: 1024 ** 3,
+      partSize: 5 * MiB,
+      concurrency: 6,
+      allowedContentTypes: ['image/*', 'application/octet-stream'],
+      checksumMode: 'md5',
+    });
     const csp = config.headers.get('content-security-policy') ?? '';
     expect(csp).toContain(`connect-src 'self' ${new URL(backend.endpoint).origin}`);
     expect(csp).not.toContain('upgrade-insecure-requests');
@@ -86,14 +103,15 @@ describe.each(backends)('$name', (backend) => {
   it('uploads, lists, completes shuffled parts and reads back the same bytes', async () => {
     const data = randomBytes(2 * 5 * MiB + 12_345);
     const upload = await createUpload(app, { fileName: '../holiday photos/beach <1>.png', size: data.length, contentType: 'image/png' });
-    expect(upload).toMatchObject({ size: data.length, partSize: 5 * MiB, partCount: 3 });
+    expect(upload).toMatchObject({ size: data.length, partSize: 5 * MiB, partCount: 3, checksum: { mode: 'md5', etagIsMd5: true } });
     expect(upload.key).toMatch(new RegExp(`^${app.config.keyPrefix}[0-9a-f-]{36}/beach _1_\\.png$`));
 
     const etags = await uploadParts(app, upload, data, [3, 1, 2]);
     const listed = ListPartsResponse.parse((await api(app, 'GET', '/api/uploads/parts', { token: upload.token })).json);
     expect(listed.parts.map((p) => [p.partNumber, p.size])).toEqual([[1, 5 * MiB], [2, 5 * MiB], [3, 12_345]]);
 
-    const completed = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: shuffle(etags) } });
+    const expectedEtag = multipartEtagOf(upload, data);
+    const completed = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: shuffle(etags), expectedEtag } });
     expect(completed.status, JSON.stringify(completed.json)).toBe(200);
     const result = CompleteUploadResponse.parse(completed.json);
     expect(result).toMatchObject({ key: upload.key, size: data.length });
@@ -101,7 +119,7 @@ describe.each(backends)('$name', (backend) => {
     const head = await app.s3.send(new HeadObjectCommand({ Bucket: app.bucket, Key: upload.key }));
     expect(result.etag).not.toBe('');
     expect(result.etag).toBe(head.ETag);
-    expect(result.etag).toMatch(/-3"?$/);
+    expect(result.etag).toBe(`"${expectedEtag}"`);
     expect(head.ContentType).toBe('image/png');
 
     const download = await fetch(result.downloadUrl);
@@ -116,7 +134,7 @@ describe.each(backends)('$name', (backend) => {
     expect(metrics).toContain('http_request_duration_seconds_bucket');
 
     // Completing twice: the upload is gone.
-    const again = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags } });
+    const again = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags, expectedEtag } });
     expect(again.status).toBe(404);
     expect(ApiErrorBody.parse(again.json).error.code).toBe('no_such_upload');
   });
@@ -134,19 +152,22 @@ describe.each(backends)('$name', (backend) => {
     const upload = await createUpload(app, { fileName: 'empty.bin', size: 0 });
     expect(upload.partCount).toBe(1);
     const etags = await uploadParts(app, upload, Buffer.alloc(0), [1]);
-    const result = CompleteUploadResponse.parse((await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags } })).json);
+    const expectedEtag = multipartEtagOf(upload, Buffer.alloc(0));
+    const result = CompleteUploadResponse.parse((await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags, expectedEtag } })).json);
+    expect(result.etag).toBe(`"${expectedEtag}"`);
     expect(result.size).toBe(0);
     expect((await app.s3.send(new HeadObjectCommand({ Bucket: app.bucket, Key: upload.key }))).ContentLength).toBe(0);
   });
 
   it('refuses a body of another length at a presigned part URL', async () => {
     const upload = await createUpload(app, { fileName: 'len.bin', size: 1000 });
-    const signed = SignPartsResponse.parse((await api(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { partNumbers: [1] } })).json);
+    const md5 = createHash('md5').update(Buffer.alloc(1000)).digest('base64');
+    const signed = SignPartsResponse.parse((await api(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { parts: [{ partNumber: 1, md5 }] } })).json);
     const part = signed.parts[0];
     expect(part).toMatchObject({ partNumber: 1, size: 1000 });
     expect(part?.expiresAt).toBe(app.clock.now() + 900_000);
     for (const length of [999, 1001]) {
-      const put = await fetch(part?.url ?? '', { method: 'PUT', body: randomBytes(length) });
+      const put = await fetch(part?.url ?? '', { method: 'PUT', body: randomBytes(length), headers: part?.headers ?? {} });
       expect(put.status, `PUT of ${length} bytes`).toBeGreaterThanOrEqual(400);
       expect(put.status).toBeLessThan(500);
     }

@@ -45,6 +45,8 @@ function securityHeaders(publicOrigin: string, storageOrigin: string) {
     contentSecurityPolicy: {
       directives: {
         'connect-src': ["'self'", storageOrigin],
+        // The MD5 worker compiles hash-wasm's WebAssembly; this allows that and no eval of JavaScript.
+        'script-src': ["'self'", "'wasm-unsafe-eval'"],
         // Over plain http (local development) upgrading would break PUTs to an http store.
         'upgrade-insecure-requests': secure ? [] : null,
       },
@@ -140,6 +142,7 @@ export function createApp(deps: AppDeps): Express {
         partSize: config.partSize,
         concurrency: config.concurrency,
         allowedContentTypes: config.allowedContentTypes,
+        checksumMode: config.checksumMode,
       };
       res.json(body);
     })

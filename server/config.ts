@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { LocalS3Env } from '@s3-big-upload/local-s3';
 import { z } from 'zod';
+import { ChecksumMode } from '../shared/api.js';
 import { DEFAULT_PART_SIZE, S3_MAX_OBJECT_SIZE, S3_MAX_PART_SIZE, S3_MIN_PART_SIZE } from '../shared/limits.js';
 import { parseDurationMs, parseSize } from './human-units.js';
 
@@ -29,6 +30,8 @@ export interface Config {
   /** Empty: every content type is allowed. Entries are lower-case `type/subtype` or `type/*`. */
   allowedContentTypes: string[];
   concurrency: number;
+  /** md5: part PUTs carry a signed Content-MD5 and complete checks the object's ETag; off: neither. */
+  checksumMode: ChecksumMode;
   tokenSecret: string;
   /** True when TOKEN_SECRET was unset and a random one was made for this process. */
   tokenSecretGenerated: boolean;
@@ -144,6 +147,7 @@ const EnvSchema = z.object({
   MAX_FILE_SIZE: size(0, S3_MAX_OBJECT_SIZE).default(S3_MAX_OBJECT_SIZE),
   ALLOWED_CONTENT_TYPES: contentTypeList.default([]),
   CONCURRENCY: integer(1, 64).default(6),
+  CHECKSUM_MODE: ChecksumMode.default('md5'),
   TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
   UPLOAD_TTL: durationMs(60_000, 30 * 86_400_000).default(86_400_000),
   PRESIGN_TTL: durationMs(1000, MAX_PRESIGN_SECONDS * 1000).default(900_000),
@@ -205,6 +209,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     maxFileSize: e.MAX_FILE_SIZE,
     allowedContentTypes: e.ALLOWED_CONTENT_TYPES,
     concurrency: e.CONCURRENCY,
+    checksumMode: e.CHECKSUM_MODE,
     tokenSecret: e.TOKEN_SECRET ?? makeSecret(),
     tokenSecretGenerated: e.TOKEN_SECRET === undefined,
     uploadTtlMs: e.UPLOAD_TTL,

@@ -94,6 +94,14 @@ export class EtagMismatchError extends ApiError {
   }
 }
 
+/** The stored object is not the client's bytes; it has been deleted. */
+export class ChecksumMismatchError extends ApiError {
+  override name = 'ChecksumMismatchError';
+  constructor(message: string) {
+    super(422, 'checksum_mismatch', message);
+  }
+}
+
 /** The multipart upload is gone (completed, aborted, expired or never existed). The cause says which store call found out. */
 export class UploadNotFoundError extends ApiError {
   override name = 'UploadNotFoundError';

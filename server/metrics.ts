@@ -11,6 +11,7 @@ export interface Metrics {
   readonly uploadsAborted: Counter;
   readonly uploadsFailed: Counter;
   readonly partsSigned: Counter;
+  readonly checksumMismatches: Counter;
   readonly janitorAborts: Counter;
   readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
 }
@@ -26,6 +27,7 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
     uploadsAborted: counter('uploads_aborted_total', 'Multipart uploads aborted by a client'),
     uploadsFailed: counter('uploads_failed_total', 'Complete calls that failed (missing parts, size mismatch, gone, store errors)'),
     partsSigned: counter('parts_signed_total', 'Presigned part URLs issued'),
+    checksumMismatches: counter('checksum_mismatches_total', 'Completed objects whose ETag differed from the client\'s and were deleted'),
     janitorAborts: counter('janitor_aborts_total', 'Stale multipart uploads aborted by the janitor'),
     requestDuration: new Histogram({
       name: 'http_request_duration_seconds',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planParts } from '../shared/part-plan.js';
 import { EtagMismatchError, MissingPartsError, PartOutOfRangeError, SizeMismatchError, listNumbers } from './errors.js';
-import { orderDeclaredParts, sameEtag, verifyStoredParts } from './verify-parts.js';
+import { orderDeclaredParts, verifyStoredParts } from './verify-parts.js';
 
 const MiB = 1024 * 1024;
 const plan = planParts(10 * MiB + 7, 5 * MiB); // 3 parts: 5 MiB, 5 MiB, 7 bytes
@@ -56,12 +56,6 @@ describe('verifyStoredParts', () => {
 });
 
 describe('helpers', () => {
-  it('compares ETags without quotes, weak prefix or case', () => {
-    expect(sameEtag('"ABC"', 'abc')).toBe(true);
-    expect(sameEtag('W/"abc"', '"abc"')).toBe(true);
-    expect(sameEtag('"abc"', '"abd"')).toBe(false);
-  });
-
   it('shortens long number lists', () => {
     expect(listNumbers([1, 2, 3], 2)).toBe('1, 2, … (3 in all)');
   });

@@ -3,6 +3,7 @@
  * CompleteMultipartUpload turns a wrong upload into a wrong object.
  */
 import type { StoredPart } from '../shared/api.js';
+import { sameEtag } from '../shared/checksum.js';
 import type { PartPlan } from '../shared/part-plan.js';
 import { partLength } from '../shared/part-plan.js';
 import { EtagMismatchError, MissingPartsError, PartOutOfRangeError, SizeMismatchError, listNumbers } from './errors.js';
@@ -12,11 +13,6 @@ export interface DeclaredPart {
   etag: string;
 }
 
-/** ETags compare without quotes and case: stores and browsers differ in both. */
-export function sameEtag(a: string, b: string): boolean {
-  const bare = (etag: string) => etag.trim().replace(/^W\//, '').replace(/^"|"$/g, '').toLowerCase();
-  return bare(a) === bare(b);
-}
 
 export function partsBeyondPlan(partNumbers: readonly number[], plan: PartPlan): number[] {
   return partNumbers.filter((n) => n > plan.partCount);

@@ -33,6 +33,20 @@ const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const QUOTED = '"(?:[\\t !#-\\[\\]-~]|\\\\[\\t -~])*"';
 export const MEDIA_TYPE = new RegExp(`^(?:${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*)?$`);
 
+/**
+ * How parts are verified: `md5` (each part PUT carries a signed Content-MD5 the
+ * store enforces, and complete checks the object's multipart ETag) or `off`.
+ */
+export const CHECKSUM_MODES = ['md5', 'off'] as const;
+export const ChecksumMode = z.enum(CHECKSUM_MODES);
+export type ChecksumMode = z.infer<typeof ChecksumMode>;
+
+/** A part's MD5 as S3's Content-MD5 header carries it: base64 of the 16 digest bytes. */
+export const ContentMd5 = z.string().regex(/^[A-Za-z0-9+/]{21}[AQgw]==$/, 'md5 must be the base64 of a 16-byte MD5 digest (as in Content-MD5)');
+
+/** S3's multipart ETag: hex MD5 of the concatenated binary part MD5s, then "-" and the part count. */
+export const MultipartEtag = z.string().regex(/^[0-9a-f]{32}-[1-9][0-9]{0,4}$/, 'expectedEtag must look like "<32 hex digits>-<part count>"');
+
 export const CreateUploadRequest = z.strictObject({
   fileName: z.string().trim().min(1, 'fileName must not be empty').max(1024),
   size: z.number().int().min(0),
@@ -49,15 +63,30 @@ export const CreateUploadResponse = z.object({
   token: z.string(),
   /** Epoch milliseconds after which the token is refused. */
   expiresAt: z.number(),
+  checksum: z.object({
+    mode: ChecksumMode,
+    /**
+     * Whether the store's part and object ETags are MD5s of the bytes (false
+     * with SSE-KMS or SSE-C), so the client can compare them with its own.
+     */
+    etagIsMd5: z.boolean(),
+  }),
 });
 export type CreateUploadResponse = z.infer<typeof CreateUploadResponse>;
 
+export const PartToSign = z.strictObject({
+  partNumber: PartNumber,
+  /** Required when the upload's checksum mode is md5: signed into the URL, so the store refuses other bytes. */
+  md5: ContentMd5.optional(),
+});
+export type PartToSign = z.infer<typeof PartToSign>;
+
 export const SignPartsRequest = z.strictObject({
-  partNumbers: z
-    .array(PartNumber)
-    .min(1, 'partNumbers must name at least one part')
+  parts: z
+    .array(PartToSign)
+    .min(1, 'parts must name at least one part')
     .max(MAX_SIGN_BATCH, `at most ${MAX_SIGN_BATCH} parts per call`)
-    .refine((ns) => new Set(ns).size === ns.length, 'partNumbers must not repeat'),
+    .refine((parts) => new Set(parts.map((p) => p.partNumber)).size === parts.length, 'part numbers must not repeat'),
 });
 export type SignPartsRequest = z.infer<typeof SignPartsRequest>;
 
@@ -68,6 +97,8 @@ export const SignedPart = z.object({
   size: z.number(),
   /** Epoch milliseconds after which the URL is refused by the store. */
   expiresAt: z.number(),
+  /** Headers the PUT must send as they are, because they are signed (Content-MD5). */
+  headers: z.record(z.string(), z.string()),
 });
 export type SignedPart = z.infer<typeof SignedPart>;
 
@@ -85,6 +116,12 @@ export const CompleteUploadRequest = z.strictObject({
     .array(z.strictObject({ partNumber: PartNumber, etag: z.string().min(1).max(200) }))
     .min(1)
     .max(S3_MAX_PARTS),
+  /**
+   * The multipart ETag the client computed from its own part MD5s. Required
+   * when the checksum mode is md5: a stored object whose ETag differs is
+   * deleted and complete answers checksum_mismatch.
+   */
+  expectedEtag: MultipartEtag.optional(),
 });
 export type CompleteUploadRequest = z.infer<typeof CompleteUploadRequest>;
 
@@ -102,6 +139,7 @@ export const ClientConfig = z.object({
   partSize: z.number(),
   concurrency: z.number(),
   allowedContentTypes: z.array(z.string()),
+  checksumMode: ChecksumMode,
 });
 export type ClientConfig = z.infer<typeof ClientConfig>;
 
@@ -115,6 +153,7 @@ export const ERROR_CODES = [
   'missing_parts',
   'size_mismatch',
   'etag_mismatch',
+  'checksum_mismatch',
   'no_such_upload',
   'payload_too_large',
   'request_timeout',

@@ -52,6 +52,7 @@ export function testAppConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     downloadTtlSeconds: 600,
     publicOrigin: 'http://localhost:3000',
     concurrency: 6,
+    checksumMode: 'md5',
     rateLimitPerMinute: 0,
     trustProxy: false,
     ...overrides,

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ClientConfig } from '../../shared/api.js';
 import { createHttpApi } from '../engine/http-api.js';
 import { createUploader } from '../engine/uploader.js';
+import { createWorkerHasher } from '../engine/worker-hasher.js';
 import { createXhrTransport } from '../engine/xhr-transport.js';
 import { UploadPage } from '../features/upload/upload-page.js';
 import { ConfigLoadError, loadClientConfig } from './load-config.js';
@@ -58,7 +59,7 @@ export function LiveUploadPage() {
 
 function ConfiguredUploadPage({ config }: { config: ClientConfig }) {
   const uploader = useMemo(
-    () => createUploader({ api: createHttpApi(), transport: createXhrTransport(), concurrency: config.concurrency }),
+    () => createUploader({ api: createHttpApi(), transport: createXhrTransport(), hasher: createWorkerHasher(), concurrency: config.concurrency }),
     [config.concurrency],
   );
   return <UploadPage uploader={uploader} limits={config} />;

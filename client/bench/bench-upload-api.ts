@@ -3,7 +3,7 @@
  * fixed latency, so the bench page runs the real engine with no server calls.
  */
 import { partLength, planParts } from '../../shared/part-plan.js';
-import type { SignedPart } from '../../shared/api.js';
+import type { ChecksumMode, SignedPart } from '../../shared/api.js';
 import { realClock } from '../engine/clock.js';
 import type { UploadApi, UploadSession } from '../engine/types.js';
 
@@ -15,7 +15,16 @@ async function answerAfter<T>(ms: number, signal: AbortSignal | undefined, value
   return value();
 }
 
-export function createBenchUploadApi({ partSize, latencyMs }: { partSize: number; latencyMs: number }): UploadApi {
+export function createBenchUploadApi({
+  partSize,
+  latencyMs,
+  checksumMode = 'off',
+}: {
+  partSize: number;
+  latencyMs: number;
+  /** md5 makes the engine hash every part (through its hasher) as it would against the real server. */
+  checksumMode?: ChecksumMode;
+}): UploadApi {
   let uploads = 0;
   let signatures = 0;
   return {
@@ -31,16 +40,18 @@ export function createBenchUploadApi({ partSize, latencyMs }: { partSize: number
           partCount: plan.partCount,
           token: `bench-token-${uploads}`,
           expiresAt: Date.now() + 86_400_000,
+          checksum: { mode: checksumMode, etagIsMd5: false },
         };
       });
     },
-    sign(session, partNumbers, signal) {
+    sign(session, parts, signal) {
       return answerAfter(latencyMs, signal, (): SignedPart[] => {
         signatures += 1;
         const expiresAt = Date.now() + URL_TTL_MS;
-        return partNumbers.map((partNumber) => {
+        return parts.map(({ partNumber, md5 }) => {
           const size = partLength(session, partNumber);
-          return { partNumber, size, expiresAt, url: `https://bench.invalid/${session.uploadId}?partNumber=${partNumber}&size=${size}&sig=${signatures}` };
+          const headers: Record<string, string> = md5 === undefined ? {} : { 'Content-MD5': md5 };
+          return { partNumber, size, expiresAt, headers, url: `https://bench.invalid/${session.uploadId}?partNumber=${partNumber}&size=${size}&sig=${signatures}` };
         });
       });
     },

@@ -52,7 +52,7 @@ describe('bench upload api', () => {
     await vi.advanceTimersByTimeAsync(5);
     const session = await created;
     expect(session.partCount).toBe(10_000);
-    const signing = api.sign(session, [1, 10_000]);
+    const signing = api.sign(session, [{ partNumber: 1 }, { partNumber: 10_000 }]);
     await vi.advanceTimersByTimeAsync(5);
     const parts = await signing;
     expect(parts.map((part) => partSizeOfUrl(part.url))).toEqual([8 * MiB, 8 * MiB - 1]);

@@ -70,3 +70,33 @@ export class MissingEtagError extends PartUploadError {
 export class NetworkError extends UploadError {
   override name = 'NetworkError';
 }
+
+/** A part's bytes could not be read (the file was moved, changed or is unreadable): retrying cannot help. */
+export class FileReadError extends UploadError {
+  override name = 'FileReadError';
+  readonly partNumber: number;
+  constructor(partNumber: number, options?: { cause?: unknown }) {
+    super(`Part ${partNumber} of the file could not be read: was it moved or changed while uploading?`, options);
+    this.partNumber = partNumber;
+  }
+}
+
+/** A 2xx part answer whose ETag is an MD5 other than the part's own: the store kept other bytes. Retried. */
+export class EtagMismatchError extends PartUploadError {
+  override name = 'EtagMismatchError';
+  constructor(partNumber: number, status: number, etag: string, expected: string, options?: { cause?: unknown }) {
+    super(partNumber, status, `Part ${partNumber} was stored with ETag ${etag}, but its bytes have MD5 ${expected}`, options);
+  }
+}
+
+/** The completed object is not the file's bytes (its ETag differs from the one computed locally); it was not kept. */
+export class IntegrityError extends UploadError {
+  override name = 'IntegrityError';
+  readonly expectedEtag: string;
+  readonly storedEtag: string;
+  constructor(expectedEtag: string, storedEtag: string, options?: { cause?: unknown }) {
+    super(`The stored file does not match yours (ETag ${storedEtag}, expected ${expectedEtag}), so it was not kept. Upload it again.`, options);
+    this.expectedEtag = expectedEtag;
+    this.storedEtag = storedEtag;
+  }
+}

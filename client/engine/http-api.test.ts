@@ -24,12 +24,14 @@ function fakeFetch(answer: (request: Captured) => Response | Promise<Response>) 
 
 const json = (status: number, value: unknown) => new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
 
-const session: CreateUploadResponse = { uploadId: 'u', key: 'k', size: 20, partSize: 10, partCount: 2, token: 'secret-token', expiresAt: 1 };
+const MD5 = '1B2M2Y8AsgTpgAmY7PhCfg==';
+const EXPECTED = '59adb24ef3cdbe0297f05b395827453f-1';
+const session: CreateUploadResponse = { uploadId: 'u', key: 'k', size: 20, partSize: 10, partCount: 2, token: 'secret-token', expiresAt: 1, checksum: { mode: 'md5', etagIsMd5: true } };
 
 describe('createHttpApi', () => {
   it('creates without a token and sends the token header (never in the URL) on upload-scoped calls', async () => {
     const { fetch, requests } = fakeFetch((request) => {
-      if (request.url.endsWith(API_ROUTES.sign)) return json(200, { parts: [{ partNumber: 1, url: 'https://s3/1', size: 10, expiresAt: 5 }] });
+      if (request.url.endsWith(API_ROUTES.sign)) return json(200, { parts: [{ partNumber: 1, url: 'https://s3/1', size: 10, expiresAt: 5, headers: { 'Content-MD5': MD5 } }] });
       if (request.method === 'DELETE') return new Response(null, { status: 204 });
       if (request.url.endsWith(API_ROUTES.parts)) return json(200, { parts: [] });
       if (request.url.endsWith(API_ROUTES.complete)) return json(200, { key: 'k', size: 20, etag: '"x"', downloadUrl: 'https://s3/k' });
@@ -37,9 +39,9 @@ describe('createHttpApi', () => {
     });
     const api = createHttpApi({ baseUrl: 'https://app.test', fetch });
     expect(await api.create({ fileName: 'a.bin', size: 20 })).toEqual(session);
-    expect(await api.sign(session, [1])).toEqual([{ partNumber: 1, url: 'https://s3/1', size: 10, expiresAt: 5 }]);
+    expect(await api.sign(session, [{ partNumber: 1, md5: MD5 }])).toEqual([{ partNumber: 1, url: 'https://s3/1', size: 10, expiresAt: 5, headers: { 'Content-MD5': MD5 } }]);
     expect(await api.listParts(session)).toEqual([]);
-    expect((await api.complete(session, [{ partNumber: 1, etag: '"e"' }])).etag).toBe('"x"');
+    expect((await api.complete(session, { parts: [{ partNumber: 1, etag: '"e"' }], expectedEtag: EXPECTED })).etag).toBe('"x"');
     await api.abort(session);
 
     expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
@@ -55,12 +57,13 @@ describe('createHttpApi', () => {
       expect(request.headers.get(UPLOAD_TOKEN_HEADER)).toBe('secret-token');
       expect(request.url).not.toContain('secret-token');
     }
-    expect(requests[1]?.body).toEqual({ partNumbers: [1] });
+    expect(requests[1]?.body).toEqual({ parts: [{ partNumber: 1, md5: MD5 }] });
+    expect(requests[3]?.body).toEqual({ parts: [{ partNumber: 1, etag: '"e"' }], expectedEtag: EXPECTED });
   });
 
   it('maps the JSON error body to ApiError with status, code and message', async () => {
     const { fetch } = fakeFetch(() => json(401, { error: { code: 'token_expired', message: 'the upload token has expired' } }));
-    const error = await createHttpApi({ fetch }).sign(session, [1]).catch((e: unknown) => e);
+    const error = await createHttpApi({ fetch }).sign(session, [{ partNumber: 1 }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ name: 'ApiError', status: 401, code: 'token_expired', message: 'the upload token has expired' });
   });
@@ -86,7 +89,7 @@ describe('createHttpApi', () => {
 
   it('rejects a 2xx answer that does not match the contract', async () => {
     const { fetch } = fakeFetch(() => json(200, { parts: 'nope' }));
-    const error = await createHttpApi({ fetch }).sign(session, [1]).catch((e: unknown) => e);
+    const error = await createHttpApi({ fetch }).sign(session, [{ partNumber: 1 }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UploadError);
     expect((error as Error).message).toMatch(/unexpected response/);
   });

@@ -60,15 +60,15 @@ export function createHttpApi(options: HttpApiOptions = {}): UploadApi {
     async create(body, signal) {
       return parse(CreateUploadResponse, await request('POST', API_ROUTES.uploads, { body, signal }), API_ROUTES.uploads);
     },
-    async sign(session: UploadSession, partNumbers, signal) {
-      const value = await request('POST', API_ROUTES.sign, { token: session.token, body: { partNumbers }, signal });
+    async sign(session: UploadSession, parts, signal) {
+      const value = await request('POST', API_ROUTES.sign, { token: session.token, body: { parts }, signal });
       return parse(SignPartsResponse, value, API_ROUTES.sign).parts;
     },
     async listParts(session, signal) {
       return parse(ListPartsResponse, await request('GET', API_ROUTES.parts, { token: session.token, signal }), API_ROUTES.parts).parts;
     },
-    async complete(session, parts, signal) {
-      const value = await request('POST', API_ROUTES.complete, { token: session.token, body: { parts }, signal });
+    async complete(session, body, signal) {
+      const value = await request('POST', API_ROUTES.complete, { token: session.token, body, signal });
       return parse(CompleteUploadResponse, value, API_ROUTES.complete);
     },
     async abort(session, signal) {

@@ -21,6 +21,14 @@ export interface PartSignerOptions {
   started: () => number;
   /** Sign the next batch when fewer signed URLs than this are waiting for their part to start. */
   lowWater: number;
+  /**
+   * Whether a part can be signed without waiting (its MD5 is known); default
+   * always. Signing ahead takes only the ready parts at the cursor, and waits
+   * until `minBatch` of them are (or all that are left), so MD5s that trickle
+   * in do not become one sign call each.
+   */
+  ready?: (partNumber: number) => boolean;
+  minBatch?: number;
 }
 
 export class PartSigner {
@@ -70,10 +78,22 @@ export class PartSigner {
     const startedCount = started();
     if (this.#aheadCursor < startedCount) this.#aheadCursor = startedCount;
     if (this.#aheadCursor >= order.length || this.#aheadCursor - startedCount >= lowWater) return;
-    const batch = order.slice(this.#aheadCursor, this.#aheadCursor + MAX_SIGN_BATCH);
+    const batch = this.#readyBatch();
+    if (batch.length === 0) return;
     this.#aheadCursor += batch.length;
     // Failures reach the parts that await this batch in get(); nobody else needs them.
     this.#signBatch(batch).catch(() => undefined);
+  }
+
+  /** Parts at the cursor that are ready, up to MAX_SIGN_BATCH; empty while fewer than minBatch are. */
+  #readyBatch(): number[] {
+    const { order, ready, minBatch = 1 } = this.#options;
+    const start = this.#aheadCursor;
+    const end = Math.min(order.length, start + MAX_SIGN_BATCH);
+    let readyEnd = start;
+    if (!ready) readyEnd = end;
+    else while (readyEnd < end && ready(order[readyEnd] ?? 0)) readyEnd += 1;
+    return readyEnd - start >= Math.min(minBatch, end - start) ? order.slice(start, readyEnd) : [];
   }
 
   #isFresh(signed: SignedPart): boolean {

@@ -35,6 +35,11 @@ export function isExpiredUrlResponse(status: number, body: string, options: { ju
   return silentAccessDenied && !options.justResigned;
 }
 
+/** The store refused a part whose bytes do not match its signed Content-MD5 (changed in transit): sending it again can succeed. */
+export function isBadDigestResponse(status: number, body: string): boolean {
+  return status === 400 && body.includes('<Code>BadDigest</Code>');
+}
+
 function isRetryableApiError(error: unknown): boolean {
   return error instanceof NetworkError || (error instanceof ApiError && isRetryableStatus(error.status));
 }

@@ -2,7 +2,15 @@
  * The engine's seams and its progress data. The engine talks only to these
  * interfaces; the browser wires in XHR and fetch, tests wire in scripted fakes.
  */
-import type { CompleteUploadResponse, CreateUploadRequest, CreateUploadResponse, SignedPart, StoredPart } from '../../shared/api.js';
+import type {
+  CompleteUploadRequest,
+  CompleteUploadResponse,
+  CreateUploadRequest,
+  CreateUploadResponse,
+  PartToSign,
+  SignedPart,
+  StoredPart,
+} from '../../shared/api.js';
 
 export type UploadSession = CreateUploadResponse;
 export type UploadResult = CompleteUploadResponse;
@@ -10,9 +18,10 @@ export type UploadResult = CompleteUploadResponse;
 /** The server API, as the engine needs it. */
 export interface UploadApi {
   create(request: CreateUploadRequest, signal?: AbortSignal): Promise<UploadSession>;
-  sign(session: UploadSession, partNumbers: readonly number[], signal?: AbortSignal): Promise<SignedPart[]>;
+  /** Each part carries its md5 (Content-MD5 base64) when the upload's checksum mode is md5. */
+  sign(session: UploadSession, parts: readonly PartToSign[], signal?: AbortSignal): Promise<SignedPart[]>;
   listParts(session: UploadSession, signal?: AbortSignal): Promise<StoredPart[]>;
-  complete(session: UploadSession, parts: readonly { partNumber: number; etag: string }[], signal?: AbortSignal): Promise<UploadResult>;
+  complete(session: UploadSession, request: CompleteUploadRequest, signal?: AbortSignal): Promise<UploadResult>;
   abort(session: UploadSession, signal?: AbortSignal): Promise<void>;
 }
 
@@ -24,9 +33,26 @@ export interface TransportResponse {
   body: string;
 }
 
+export interface PutOptions {
+  signal: AbortSignal;
+  onProgress: (sentBytes: number) => void;
+  /** Headers signed into the URL (Content-MD5): sent exactly as given. */
+  headers?: Readonly<Record<string, string>> | undefined;
+}
+
 /** One HTTP PUT of a part. Rejects with a NetworkError on a failed connection, with signal.reason on abort. */
 export interface Transport {
-  put(url: string, body: Blob, options: { signal: AbortSignal; onProgress: (sentBytes: number) => void }): Promise<TransportResponse>;
+  put(url: string, body: Blob, options: PutOptions): Promise<TransportResponse>;
+}
+
+/**
+ * Computes MD5 digests off the main thread (the browser wires a pool of Web
+ * Workers; tests wire node:crypto). Reads the blob itself, so a part's bytes
+ * are read from disk, not held in memory.
+ */
+export interface PartHasher {
+  /** The 16 digest bytes; rejects with signal.reason on abort, with an error when the blob cannot be read. */
+  md5(blob: Blob, signal?: AbortSignal): Promise<Uint8Array>;
 }
 
 export interface Clock {

@@ -3,14 +3,17 @@
  * scheduler, complete. Any part failure that cannot succeed on retry stops the
  * whole upload; cancel and failures abort it on S3, pause keeps stored parts.
  */
+import { MAX_SIGN_BATCH } from '../../shared/limits.js';
 import { partLength, partRange, type PartPlan } from '../../shared/part-plan.js';
-import type { StoredPart } from '../../shared/api.js';
-import { MissingEtagError, NetworkError, PartUploadError, PauseError, UploadError } from './errors.js';
+import type { PartToSign, SignedPart, StoredPart } from '../../shared/api.js';
+import { bytesToHex, concatPartDigests, formatMultipartEtag, sameEtag, toContentMd5 } from '../../shared/checksum.js';
+import { EtagMismatchError, IntegrityError, MissingEtagError, NetworkError, PartUploadError, PauseError, UploadError } from './errors.js';
+import { PartDigests } from './part-digests.js';
 import { PartSigner } from './part-signer.js';
 import { ProgressTracker } from './progress-tracker.js';
-import { backoffDelay, isExpiredUrlResponse, isRetryableStatus, retryApiCall } from './retry.js';
+import { backoffDelay, isBadDigestResponse, isExpiredUrlResponse, isRetryableStatus, retryApiCall } from './retry.js';
 import type { PartScheduler, PartSource } from './scheduler.js';
-import type { Clock, NetworkStatus, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
+import type { Clock, NetworkStatus, PartHasher, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
 
 export type UploadFile = Blob & { readonly name: string };
 
@@ -22,7 +25,14 @@ export interface UploadRunDeps {
   retryDelays: readonly number[];
   random: () => number;
   network: NetworkStatus;
+  /** Required for uploads whose checksum mode is md5. */
+  hasher: PartHasher | undefined;
 }
+
+/** MD5s computed at once; more would only compete with the PUTs for CPU. */
+const HASH_PARALLEL = 2;
+/** Ready MD5s a sign-ahead batch waits for, as a multiple of the low water: fewer, larger sign calls. */
+const SIGN_BATCH_FACTOR = 2;
 
 export interface UploadRunOptions {
   signal?: AbortSignal | undefined;
@@ -33,7 +43,8 @@ export interface UploadRunOptions {
 
 type AttemptOutcome =
   | { kind: 'stored'; etag: string }
-  | { kind: 'retry'; status: number | null; expired: boolean; cause: unknown }
+  /** corrupt: the store refused or mis-stored the bytes; a full send that ends so is not progress. */
+  | { kind: 'retry'; status: number | null; expired: boolean; corrupt: boolean; cause: unknown }
   | { kind: 'fatal'; error: UploadError };
 
 export class UploadRun implements PartSource {
@@ -47,6 +58,10 @@ export class UploadRun implements PartSource {
   #plan: PartPlan | null = null;
   #progress: ProgressTracker | null = null;
   #signer: PartSigner | null = null;
+  /** Null when the upload's checksum mode is off. */
+  #digests: PartDigests | null = null;
+  /** Parts stored before a resume: their ETags are checked against the file before complete. */
+  #resumed: number[] = [];
   /** Part numbers still to send, ascending; #next indexes the next one to start. */
   #order: number[] = [];
   #next = 0;
@@ -70,8 +85,15 @@ export class UploadRun implements PartSource {
       const stored = this.#options.session ? await this.#callApi(() => this.#deps.api.listParts(session, this.#stop.signal)) : [];
       this.#prepareParts(session, stored);
       await this.#sendParts();
+      await this.#resendChangedStoredParts(session);
+      const expectedEtag = await this.#expectedObjectEtag();
       const parts = [...this.#etags].map(([partNumber, etag]) => ({ partNumber, etag })).sort((a, b) => a.partNumber - b.partNumber);
-      const result = await this.#callApi(() => this.#deps.api.complete(session, parts, this.#stop.signal));
+      const request = { parts, ...(expectedEtag !== undefined && { expectedEtag }) };
+      const result = await this.#callApi(() => this.#deps.api.complete(session, request, this.#stop.signal));
+      // The server deletes an object whose ETag differs (checksum_mismatch); this check holds even if it did not.
+      if (expectedEtag !== undefined && session.checksum.etagIsMd5 && !sameEtag(result.etag, expectedEtag)) {
+        throw new IntegrityError(expectedEtag, result.etag);
+      }
       this.#progress?.finish();
       return result;
     } catch (error) {
@@ -125,16 +147,84 @@ export class UploadRun implements PartSource {
         this.#progress.setState(part.partNumber, 'done');
       }
     }
+    this.#resumed = [...this.#etags.keys()].sort((a, b) => a - b);
     this.#order = [];
     for (let n = 1; n <= plan.partCount; n += 1) if (!this.#etags.has(n)) this.#order.push(n);
     this.#remaining = this.#order.length;
+    const lowWater = 2 * this.#deps.scheduler.concurrency;
+    const digests = session.checksum.mode === 'md5' ? this.#createDigests(lowWater) : null;
+    this.#digests = digests;
     this.#signer = new PartSigner({
-      sign: (partNumbers) => this.#callApi(() => this.#deps.api.sign(session, partNumbers, this.#stop.signal)),
+      sign: (partNumbers) => this.#signParts(session, partNumbers),
       clock: this.#deps.clock,
       order: this.#order,
       started: () => this.#next,
-      lowWater: 2 * this.#deps.scheduler.concurrency,
+      lowWater,
+      ...(digests && { ready: (n: number) => digests.peek(n) !== undefined, minBatch: SIGN_BATCH_FACTOR * lowWater }),
     });
+  }
+
+  #createDigests(lowWater: number): PartDigests {
+    const hasher = this.#deps.hasher;
+    if (!hasher) throw new UploadError('this upload is checked with MD5s, but the uploader has no hasher');
+    return new PartDigests({
+      hasher,
+      slice: (partNumber) => this.#slice(partNumber),
+      order: this.#order,
+      started: () => this.#next,
+      // Far enough ahead that a full sign batch is ready before the signed URLs run out.
+      lookahead: MAX_SIGN_BATCH + lowWater,
+      background: this.#resumed,
+      parallel: HASH_PARALLEL,
+      signal: this.#stop.signal,
+      onDigest: () => this.#signer?.signAhead(),
+    });
+  }
+
+  #slice(partNumber: number): Blob {
+    if (!this.#plan) throw new UploadError('upload run used before its parts were prepared');
+    const { start, end } = partRange(this.#plan, partNumber);
+    return this.#file.slice(start, end);
+  }
+
+  /** Signs parts with their MD5s (awaited first, outside the API retries). */
+  async #signParts(session: UploadSession, partNumbers: readonly number[]): Promise<SignedPart[]> {
+    const digests = this.#digests;
+    const parts: PartToSign[] = digests
+      ? await Promise.all(partNumbers.map(async (partNumber) => ({ partNumber, md5: toContentMd5(digests.peek(partNumber) ?? (await digests.get(partNumber))) })))
+      : partNumbers.map((partNumber) => ({ partNumber }));
+    return this.#callApi(() => this.#deps.api.sign(session, parts, this.#stop.signal));
+  }
+
+  /** Resume: a part stored earlier whose ETag is not the file's MD5 holds other bytes; send it again. */
+  async #resendChangedStoredParts(session: UploadSession): Promise<void> {
+    const digests = this.#digests;
+    if (!digests || !session.checksum.etagIsMd5 || this.#resumed.length === 0) return;
+    const changed: number[] = [];
+    for (const partNumber of this.#resumed) {
+      const digest = await digests.get(partNumber);
+      if (!sameEtag(this.#etags.get(partNumber) ?? '', bytesToHex(digest))) changed.push(partNumber);
+    }
+    if (changed.length === 0) return;
+    for (const partNumber of changed) {
+      this.#etags.delete(partNumber);
+      this.#progress?.setState(partNumber, 'queued');
+    }
+    this.#order.push(...changed);
+    this.#remaining = changed.length;
+    await this.#sendParts();
+  }
+
+  /** The object's multipart ETag from the file's own part MD5s; undefined when the checksum mode is off. */
+  async #expectedObjectEtag(): Promise<string | undefined> {
+    const digests = this.#digests;
+    const plan = this.#plan;
+    const hasher = this.#deps.hasher;
+    if (!digests || !plan || !hasher) return undefined;
+    const all: Uint8Array[] = [];
+    for (let n = 1; n <= plan.partCount; n += 1) all.push(await digests.get(n));
+    const joined = concatPartDigests(all);
+    return formatMultipartEtag(await hasher.md5(new Blob([joined.buffer as ArrayBuffer]), this.#stop.signal), plan.partCount);
   }
 
   #sendParts(): Promise<void> {
@@ -176,7 +266,8 @@ export class UploadRun implements PartSource {
     const progress = this.#progress;
     const plan = this.#plan;
     if (!signer || !progress || !plan) throw new UploadError('upload run used before its parts were prepared');
-    const { start, end } = partRange(plan, partNumber);
+    // This part started: the hashing window moves one part further.
+    this.#digests?.pump();
     let retry = 0;
     let justResigned = false;
     for (;;) {
@@ -187,15 +278,16 @@ export class UploadRun implements PartSource {
       signal.throwIfAborted();
       progress.setState(partNumber, 'uploading', 0);
       let sent = 0;
-      const outcome = await this.#attempt(partNumber, signed.url, this.#file.slice(start, end), justResigned, (bytes) => {
+      // A fresh slice per attempt: the retry re-reads the bytes from the file.
+      const outcome = await this.#attempt(partNumber, signed, this.#slice(partNumber), justResigned, (bytes) => {
         sent = bytes;
         progress.setSent(partNumber, bytes);
       });
       if (outcome.kind === 'stored') return outcome.etag;
       if (outcome.kind === 'fatal') throw outcome.error;
       progress.setState(partNumber, 'retrying', 0);
-      // A part that moved forward earns a fresh set of retries (as tus does).
-      if (sent > 0) retry = 0;
+      // A part that moved forward earns a fresh set of retries (as tus does); bytes the store refused as corrupt did not move it.
+      if (sent > 0 && !outcome.corrupt) retry = 0;
       if (outcome.expired) signer.invalidate(partNumber);
       justResigned = outcome.expired;
       if (!network.isOnline()) {
@@ -212,23 +304,34 @@ export class UploadRun implements PartSource {
     }
   }
 
-  async #attempt(partNumber: number, url: string, body: Blob, justResigned: boolean, onProgress: (sentBytes: number) => void): Promise<AttemptOutcome> {
+  async #attempt(partNumber: number, signed: SignedPart, body: Blob, justResigned: boolean, onProgress: (sentBytes: number) => void): Promise<AttemptOutcome> {
     const signal = this.#stop.signal;
     try {
-      const response = await this.#deps.transport.put(url, body, { signal, onProgress });
+      const response = await this.#deps.transport.put(signed.url, body, { signal, onProgress, headers: signed.headers });
       const { status, etag } = response;
       if (status >= 200 && status < 300) {
-        return etag ? { kind: 'stored', etag } : { kind: 'fatal', error: new MissingEtagError(partNumber, status) };
+        if (!etag) return { kind: 'fatal', error: new MissingEtagError(partNumber, status) };
+        const mismatch = this.#etagMismatch(partNumber, status, etag);
+        return mismatch ? { kind: 'retry', status, expired: false, corrupt: true, cause: mismatch } : { kind: 'stored', etag };
       }
       const expired = isExpiredUrlResponse(status, response.body, { justResigned });
+      const corrupt = isBadDigestResponse(status, response.body);
       const cause = new PartUploadError(partNumber, status, `Part ${partNumber} got status ${status}: ${response.body.slice(0, 300)}`);
-      if (expired || isRetryableStatus(status)) return { kind: 'retry', status, expired, cause };
+      if (expired || corrupt || isRetryableStatus(status)) return { kind: 'retry', status, expired, corrupt, cause };
       return { kind: 'fatal', error: cause };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      if (error instanceof NetworkError) return { kind: 'retry', status: null, expired: false, cause: error };
+      if (error instanceof NetworkError) return { kind: 'retry', status: null, expired: false, corrupt: false, cause: error };
       throw error;
     }
+  }
+
+  /** Where the store's ETags are MD5s (not with SSE-KMS or SSE-C), a part's must be the MD5 of its bytes. */
+  #etagMismatch(partNumber: number, status: number, etag: string): EtagMismatchError | undefined {
+    const digest = this.#digests?.peek(partNumber);
+    if (!digest || !this.#session?.checksum.etagIsMd5) return undefined;
+    const expected = bytesToHex(digest);
+    return sameEtag(etag, expected) ? undefined : new EtagMismatchError(partNumber, status, etag, expected);
   }
 
   #callApi<T>(call: () => Promise<T>): Promise<T> {

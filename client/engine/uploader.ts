@@ -6,7 +6,7 @@ import { realClock } from './clock.js';
 import { defaultNetworkStatus } from './network.js';
 import { DEFAULT_RETRY_DELAYS } from './retry.js';
 import { PartScheduler } from './scheduler.js';
-import type { Clock, NetworkStatus, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
+import type { Clock, NetworkStatus, PartHasher, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
 import { UploadRun, discardUpload, type UploadFile } from './upload-run.js';
 
 /** Chromium's connections per host. */
@@ -25,6 +25,8 @@ export interface UploaderOptions {
   random?: () => number;
   /** Default: navigator.onLine + the 'online' event in a browser, always online elsewhere. */
   network?: NetworkStatus;
+  /** Computes part MD5s off the main thread; required for uploads whose checksum mode is md5 (the server's default). */
+  hasher?: PartHasher;
 }
 
 export interface UploadOptions {
@@ -55,6 +57,7 @@ export function createUploader(options: UploaderOptions): Uploader {
     retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
     random: options.random ?? Math.random,
     network: options.network ?? defaultNetworkStatus(),
+    hasher: options.hasher,
   };
   return {
     upload: (file, uploadOptions = {}) => new UploadRun(deps, file, uploadOptions).run(),

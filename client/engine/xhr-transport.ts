@@ -15,7 +15,7 @@ export interface XhrTransportOptions {
 export function createXhrTransport(options: XhrTransportOptions = {}): Transport {
   const createXhr = options.createXhr ?? (() => new XMLHttpRequest());
   return {
-    put(url, body, { signal, onProgress }) {
+    put(url, body, { signal, onProgress, headers }) {
       return new Promise((resolve, reject) => {
         if (signal.aborted) {
           reject(signal.reason);
@@ -25,6 +25,7 @@ export function createXhrTransport(options: XhrTransportOptions = {}): Transport
         const onAbort = () => xhr.abort();
         const settle = () => signal.removeEventListener('abort', onAbort);
         xhr.open('PUT', url);
+        for (const [name, value] of Object.entries(headers ?? {})) xhr.setRequestHeader(name, value);
         xhr.timeout = options.timeoutMs ?? 0;
         xhr.upload.onprogress = (event) => onProgress(event.loaded);
         xhr.onload = () => {

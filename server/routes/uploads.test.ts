@@ -22,7 +22,7 @@ class ScriptedStore implements UploadStore {
   readonly bucket = 'fake';
   readonly calls: string[] = [];
   constructor(private readonly listAnswers: (StoredPart[] | 'gone')[]) {}
-  async createUpload(): Promise<UploadRef> {
+  async createUpload(): Promise<UploadRef & { etagIsMd5: boolean }> {
     throw new Error('not scripted');
   }
   async signPart(): Promise<string> {
@@ -34,7 +34,10 @@ class ScriptedStore implements UploadStore {
     if (answer === 'gone') throw new UploadNotFoundError();
     return answer;
   }
-  async completeUpload(): Promise<{ etag: string }> {
+  async completeUpload(): Promise<{ etag: string; etagIsMd5: boolean }> {
+    throw new Error('not scripted');
+  }
+  async deleteObject(): Promise<void> {
     throw new Error('not scripted');
   }
   async abortUpload(): Promise<void> {

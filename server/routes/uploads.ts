@@ -22,7 +22,17 @@ import type { PartPlan } from '../../shared/part-plan.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { DEFAULT_CONTENT_TYPE, isContentTypeAllowed } from '../../shared/content-type.js';
-import { ContentTypeNotAllowedError, FileTooLargeError, PartOutOfRangeError, StoreUnavailableError, UploadNotFoundError } from '../errors.js';
+import { sameEtag } from '../../shared/checksum.js';
+import {
+  ChecksumMismatchError,
+  ContentTypeNotAllowedError,
+  FileTooLargeError,
+  InvalidRequestError,
+  PartOutOfRangeError,
+  StoreUnavailableError,
+  UploadNotFoundError,
+  listNumbers,
+} from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { requireUploadToken, uploadOf } from '../middleware/upload-token.js';
@@ -35,7 +45,15 @@ import { orderDeclaredParts, partsBeyondPlan, verifyStoredParts } from '../verif
 
 export type UploadsConfig = Pick<
   Config,
-  'keyPrefix' | 'partSize' | 'maxFileSize' | 'allowedContentTypes' | 'tokenSecret' | 'uploadTtlMs' | 'presignTtlSeconds' | 'downloadTtlSeconds'
+  | 'keyPrefix'
+  | 'partSize'
+  | 'maxFileSize'
+  | 'allowedContentTypes'
+  | 'tokenSecret'
+  | 'uploadTtlMs'
+  | 'presignTtlSeconds'
+  | 'downloadTtlSeconds'
+  | 'checksumMode'
 >;
 
 export interface UploadsRouterDeps {
@@ -69,27 +87,40 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
     const plan = planParts(request.size, config.partSize);
     const key = createObjectKey(config.keyPrefix, request.fileName);
     const contentType = request.contentType?.trim() || DEFAULT_CONTENT_TYPE;
-    const { uploadId } = await store.createUpload({ key, contentType });
+    const { uploadId, etagIsMd5 } = await store.createUpload({ key, contentType });
     const expiresAt = clock.now() + config.uploadTtlMs;
     const token = signUploadToken({ uploadId, key, size: plan.size, partSize: plan.partSize, expiresAt }, config.tokenSecret);
     res.locals.uploadId = uploadId;
     metrics.uploadsCreated.inc();
-    const body: CreateUploadResponse = { uploadId, key, size: plan.size, partSize: plan.partSize, partCount: plan.partCount, token, expiresAt };
+    const body: CreateUploadResponse = {
+      uploadId,
+      key,
+      size: plan.size,
+      partSize: plan.partSize,
+      partCount: plan.partCount,
+      token,
+      expiresAt,
+      checksum: { mode: config.checksumMode, etagIsMd5 },
+    };
     res.status(201).json(body);
   }
 
   async function sign(req: Request, res: Response): Promise<void> {
     const token = uploadOf(res);
     const plan = planOf(token);
-    const { partNumbers } = parseWith(SignPartsRequest, req.body);
-    const beyond = partsBeyondPlan(partNumbers, plan);
+    const request = parseWith(SignPartsRequest, req.body);
+    const beyond = partsBeyondPlan(request.parts.map((p) => p.partNumber), plan);
     if (beyond.length > 0) throw new PartOutOfRangeError(beyond, plan.partCount);
+    const withoutMd5 = request.parts.filter((p) => p.md5 === undefined).map((p) => p.partNumber);
+    if (config.checksumMode === 'md5' && withoutMd5.length > 0) {
+      throw new InvalidRequestError(`the checksum mode is md5: every part needs its md5; part(s) ${listNumbers(withoutMd5)} have none`);
+    }
     const expiresAt = clock.now() + config.presignTtlSeconds * 1000;
     const parts = await Promise.all(
-      partNumbers.map(async (partNumber): Promise<SignedPart> => {
+      request.parts.map(async ({ partNumber, md5 }): Promise<SignedPart> => {
         const size = partLength(plan, partNumber);
-        const url = await store.signPart({ ...refOf(token), partNumber, contentLength: size, expiresInSeconds: config.presignTtlSeconds });
-        return { partNumber, url, size, expiresAt };
+        const url = await store.signPart({ ...refOf(token), partNumber, contentLength: size, contentMd5: md5, expiresInSeconds: config.presignTtlSeconds });
+        return { partNumber, url, size, expiresAt, headers: md5 === undefined ? {} : { 'Content-MD5': md5 } };
       }),
     );
     metrics.partsSigned.inc(parts.length);
@@ -106,12 +137,18 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
     const token = uploadOf(res);
     const plan = planOf(token);
     try {
-      const { parts } = parseWith(CompleteUploadRequest, req.body);
+      const { parts, expectedEtag } = parseWith(CompleteUploadRequest, req.body);
+      if (config.checksumMode === 'md5' && expectedEtag === undefined) {
+        throw new InvalidRequestError('the checksum mode is md5: complete needs expectedEtag, the multipart ETag computed from the file');
+      }
       const ordered = orderDeclaredParts(parts, plan);
       const stored = verifyStoredParts(ordered, await store.listParts(refOf(token)), plan);
       const completed = await store.completeUpload({ ...refOf(token), parts: stored });
       // Ceph RGW answers CompleteMultipartUpload with an empty ETag; HeadObject has it.
       const etag = completed.etag || (await store.headObject(token.key)).etag;
+      if (expectedEtag !== undefined && completed.etagIsMd5 && !sameEtag(etag, expectedEtag)) {
+        await discardCorruptObject(token.key, etag, expectedEtag);
+      }
       const downloadUrl = await store.presignGet({ key: token.key, fileName: fileNameOfKey(token.key), expiresInSeconds: config.downloadTtlSeconds });
       metrics.uploadsCompleted.inc();
       const body: CompleteUploadResponse = { key: token.key, size: plan.size, etag, downloadUrl };
@@ -120,6 +157,15 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
       metrics.uploadsFailed.inc();
       throw error;
     }
+  }
+
+  /** The object is not the client's bytes: delete it (the token binds this to the upload's own key) and fail complete. */
+  async function discardCorruptObject(key: string, storedEtag: string, expectedEtag: string): Promise<never> {
+    await store.deleteObject(key);
+    metrics.checksumMismatches.inc();
+    throw new ChecksumMismatchError(
+      `the stored object's ETag ${storedEtag} differs from ${expectedEtag}, computed from the file: some bytes changed on the way, so the object was deleted; upload the file again`,
+    );
   }
 
   async function abort(_req: Request, res: Response): Promise<void> {

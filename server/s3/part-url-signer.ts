@@ -18,6 +18,8 @@ export interface PartToSign {
   partNumber: number;
   /** Signed into the URL: the store refuses a body of any other length. */
   contentLength: number;
+  /** Base64 MD5 of the part, signed into the URL as the Content-MD5 header: the store answers any other body with BadDigest. */
+  contentMd5?: string | undefined;
   expiresInSeconds: number;
   /** For tests: the signing time (defaults to now). */
   signingDate?: Date;
@@ -65,7 +67,12 @@ export class PartUrlSigner {
       ...(base.port !== undefined && { port: base.port }),
       path: base.pathPrefix + encodeKeyPath(part.key),
       query: { partNumber: String(part.partNumber), uploadId: part.uploadId, 'x-id': 'UploadPart' },
-      headers: { host: base.host, 'content-length': String(part.contentLength) },
+      headers: {
+        host: base.host,
+        'content-length': String(part.contentLength),
+        // Not an x-amz- header, so the presigner signs it as a header (the PUT must send it) instead of hoisting it into the query.
+        ...(part.contentMd5 !== undefined && { 'content-md5': part.contentMd5 }),
+      },
     };
     const signed = await this.#presigner.presign(request, {
       expiresIn: part.expiresInSeconds,

@@ -3,6 +3,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -13,7 +14,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { StoredPart } from '../../shared/api.js';
 import { isUploadGone, translateS3Error } from './errors.js';
-import type { PendingUpload, StoredObject, UploadRef, UploadStore } from './upload-store.js';
+import type { EtagKind, PendingUpload, StoredObject, UploadRef, UploadStore } from './upload-store.js';
 import { contentDisposition } from './content-disposition.js';
 import { PartUrlSigner } from './part-url-signer.js';
 
@@ -23,6 +24,11 @@ async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw translateS3Error(error, operation);
   }
+}
+
+/** S3 documents that SSE-KMS (aws:kms, aws:kms:dsse) and SSE-C ETags are not MD5s of the data; SSE-S3 (AES256) ones are. */
+function etagIsMd5(out: { ServerSideEncryption?: string | undefined; SSECustomerAlgorithm?: string | undefined }): boolean {
+  return !out.ServerSideEncryption?.startsWith('aws:kms') && out.SSECustomerAlgorithm === undefined;
 }
 
 export class S3UploadStore implements UploadStore {
@@ -36,15 +42,15 @@ export class S3UploadStore implements UploadStore {
     this.bucket = options.bucket;
   }
 
-  async createUpload({ key, contentType }: { key: string; contentType: string }): Promise<UploadRef> {
+  async createUpload({ key, contentType }: { key: string; contentType: string }): Promise<UploadRef & EtagKind> {
     const out = await call('CreateMultipartUpload', () =>
       this.#client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType })),
     );
     if (!out.UploadId) throw new Error('CreateMultipartUpload returned no UploadId');
-    return { key, uploadId: out.UploadId };
+    return { key, uploadId: out.UploadId, etagIsMd5: etagIsMd5(out) };
   }
 
-  signPart(input: UploadRef & { partNumber: number; contentLength: number; expiresInSeconds: number }): Promise<string> {
+  signPart(input: UploadRef & { partNumber: number; contentLength: number; contentMd5?: string | undefined; expiresInSeconds: number }): Promise<string> {
     return this.#partSigner.sign(input);
   }
 
@@ -66,7 +72,7 @@ export class S3UploadStore implements UploadStore {
     return parts.sort((a, b) => a.partNumber - b.partNumber);
   }
 
-  async completeUpload(input: UploadRef & { parts: readonly { partNumber: number; etag: string }[] }): Promise<{ etag: string }> {
+  async completeUpload(input: UploadRef & { parts: readonly { partNumber: number; etag: string }[] }): Promise<{ etag: string } & EtagKind> {
     const out = await call('CompleteMultipartUpload', () =>
       this.#client.send(
         new CompleteMultipartUploadCommand({
@@ -77,7 +83,11 @@ export class S3UploadStore implements UploadStore {
         }),
       ),
     );
-    return { etag: out.ETag ?? '' };
+    return { etag: out.ETag ?? '', etagIsMd5: etagIsMd5(out) };
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    await call('DeleteObject', () => this.#client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })));
   }
 
   async abortUpload({ key, uploadId }: UploadRef): Promise<void> {

@@ -21,15 +21,22 @@ export interface StoredObject {
   size: number | undefined;
 }
 
+export interface EtagKind {
+  /** False when the bucket encrypts with SSE-KMS or SSE-C: then ETags are not MD5s of the bytes. */
+  etagIsMd5: boolean;
+}
+
 export interface UploadStore {
   readonly bucket: string;
-  createUpload(input: { key: string; contentType: string }): Promise<UploadRef>;
-  /** A presigned UploadPart URL bound to the part number and its exact Content-Length. */
-  signPart(input: UploadRef & { partNumber: number; contentLength: number; expiresInSeconds: number }): Promise<string>;
+  createUpload(input: { key: string; contentType: string }): Promise<UploadRef & EtagKind>;
+  /** A presigned UploadPart URL bound to the part number, its exact Content-Length and, when given, its Content-MD5 (base64). */
+  signPart(input: UploadRef & { partNumber: number; contentLength: number; contentMd5?: string | undefined; expiresInSeconds: number }): Promise<string>;
   /** All pages of ListParts, sorted by part number. */
   listParts(upload: UploadRef): Promise<StoredPart[]>;
-  /** Returns the final ETag, or '' when the store's response lacks one (Ceph RGW). */
-  completeUpload(input: UploadRef & { parts: readonly { partNumber: number; etag: string }[] }): Promise<{ etag: string }>;
+  /** Returns the final ETag, or '' when the store's response lacks one (Ceph RGW), and whether it derives from part MD5s (not with SSE-KMS/SSE-C). */
+  completeUpload(input: UploadRef & { parts: readonly { partNumber: number; etag: string }[] }): Promise<{ etag: string; etagIsMd5: boolean }>;
+  /** Deletes an object (one whose bytes failed verification); resolves when it is gone. */
+  deleteObject(key: string): Promise<void>;
   /** Resolves when the upload is aborted or already gone. */
   abortUpload(upload: UploadRef): Promise<void>;
   /** All pages of ListMultipartUploads under the prefix. */

@@ -1,25 +1,35 @@
+import type { ChecksumMode } from '../../../shared/api.js';
 import { createUploader, type Uploader, type UploaderOptions } from '../uploader.js';
 import { FakeApi } from './fake-api.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeNetwork } from './fake-network.js';
 import { FakeTransport } from './fake-transport.js';
+import { NodeMd5Hasher } from './node-md5-hasher.js';
 
-/** An uploader wired to scripted fakes: 10-byte parts, jitter-free delays unless `random` is given. */
-export function createHarness(options: Partial<Omit<UploaderOptions, 'api' | 'transport' | 'clock' | 'network'>> & { partSize?: number; online?: boolean } = {}) {
+/**
+ * An uploader wired to scripted fakes: 10-byte parts, jitter-free delays unless
+ * `random` is given, MD5s from node:crypto (checksum mode md5, as the server's default).
+ */
+export function createHarness(
+  options: Partial<Omit<UploaderOptions, 'api' | 'transport' | 'clock' | 'network'>> & { partSize?: number; online?: boolean; checksumMode?: ChecksumMode } = {},
+) {
   const clock = new FakeClock();
   const api = new FakeApi(clock, options.partSize ?? 10);
+  api.checksumMode = options.checksumMode ?? 'md5';
   const transport = new FakeTransport();
   const network = new FakeNetwork(options.online ?? true);
+  const hasher = new NodeMd5Hasher();
   const uploader: Uploader = createUploader({
     api,
     transport,
     clock,
     network,
+    hasher,
     concurrency: options.concurrency ?? 3,
     retryDelays: options.retryDelays ?? [100, 200, 400],
     random: options.random ?? (() => 0.5),
   });
-  return { clock, api, transport, network, uploader };
+  return { clock, api, transport, network, hasher, uploader };
 }
 
 /** Observes a promise's outcome without leaving a rejection unhandled. */

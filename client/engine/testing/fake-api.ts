@@ -1,17 +1,23 @@
-import type { CreateUploadRequest, SignedPart, StoredPart } from '../../../shared/api.js';
+import { createHash } from 'node:crypto';
+import type { ChecksumMode, CompleteUploadRequest, CreateUploadRequest, PartToSign, SignedPart, StoredPart } from '../../../shared/api.js';
+import { bareEtag, looksLikeMd5Etag } from '../../../shared/checksum.js';
 import { partLength, planWithPartSize } from '../../../shared/part-plan.js';
 import type { Clock, UploadApi, UploadResult, UploadSession } from '../types.js';
 
 export type ApiCall =
   | { method: 'create'; request: CreateUploadRequest }
-  | { method: 'sign'; uploadId: string; partNumbers: number[] }
+  | { method: 'sign'; uploadId: string; partNumbers: number[]; parts: PartToSign[] }
   | { method: 'listParts'; uploadId: string }
-  | { method: 'complete'; uploadId: string; parts: { partNumber: number; etag: string }[] }
+  | { method: 'complete'; uploadId: string; parts: { partNumber: number; etag: string }[]; expectedEtag: string | undefined }
   | { method: 'abort'; uploadId: string };
 
 type Method = ApiCall['method'];
 
-/** Records every call and answers at once; `failNext` queues errors per method; `stored` answers listParts. */
+/**
+ * Records every call and answers at once; `failNext` queues errors per method;
+ * `stored` answers listParts. Complete answers the ETag a store computes from
+ * the declared part ETags (md5 of their bytes, -N) when they are MD5s.
+ */
 export class FakeApi implements UploadApi {
   readonly calls: ApiCall[] = [];
   readonly #clock: Clock;
@@ -20,6 +26,10 @@ export class FakeApi implements UploadApi {
   /** Lifetime of signed URLs. */
   urlTtlMs = 15 * 60_000;
   stored: StoredPart[] = [];
+  checksumMode: ChecksumMode = 'md5';
+  etagIsMd5 = true;
+  /** When set, complete answers this ETag instead of computing it. */
+  completeEtag: string | undefined;
   readonly failNext = new Map<Method, unknown[]>();
   #uploads = 0;
   #signatures = 0;
@@ -52,18 +62,20 @@ export class FakeApi implements UploadApi {
       partCount,
       token: `token-${this.#uploads}`,
       expiresAt: this.#clock.now() + 86_400_000,
+      checksum: { mode: this.checksumMode, etagIsMd5: this.etagIsMd5 },
     };
   }
 
-  async sign(session: UploadSession, partNumbers: readonly number[]): Promise<SignedPart[]> {
-    this.calls.push({ method: 'sign', uploadId: session.uploadId, partNumbers: [...partNumbers] });
+  async sign(session: UploadSession, parts: readonly PartToSign[]): Promise<SignedPart[]> {
+    this.calls.push({ method: 'sign', uploadId: session.uploadId, partNumbers: parts.map((p) => p.partNumber), parts: parts.map((p) => ({ ...p })) });
     this.#maybeFail('sign');
     this.#signatures += 1;
-    return partNumbers.map((partNumber) => ({
+    return parts.map(({ partNumber, md5 }): SignedPart => ({
       partNumber,
       url: `https://store.test/${session.key}?partNumber=${partNumber}&sig=${this.#signatures}`,
       size: partLength(session, partNumber),
       expiresAt: this.#clock.now() + this.urlTtlMs,
+      headers: md5 === undefined ? {} : { 'Content-MD5': md5 },
     }));
   }
 
@@ -73,10 +85,11 @@ export class FakeApi implements UploadApi {
     return this.stored;
   }
 
-  async complete(session: UploadSession, parts: readonly { partNumber: number; etag: string }[]): Promise<UploadResult> {
-    this.calls.push({ method: 'complete', uploadId: session.uploadId, parts: parts.map((p) => ({ ...p })) });
+  async complete(session: UploadSession, { parts, expectedEtag }: CompleteUploadRequest): Promise<UploadResult> {
+    this.calls.push({ method: 'complete', uploadId: session.uploadId, parts: parts.map((p) => ({ ...p })), expectedEtag });
     this.#maybeFail('complete');
-    return { key: session.key, size: session.size, etag: '"final"', downloadUrl: `https://store.test/${session.key}` };
+    const etag = this.completeEtag ?? storeMultipartEtag(parts.map((p) => p.etag));
+    return { key: session.key, size: session.size, etag, downloadUrl: `https://store.test/${session.key}` };
   }
 
   async abort(session: UploadSession): Promise<void> {
@@ -88,6 +101,13 @@ export class FakeApi implements UploadApi {
     const error = this.failNext.get(method)?.shift();
     if (error !== undefined) throw error;
   }
+}
+
+/** What S3 answers for parts with these ETags: "<md5 of their binary MD5s>-N", or "final" when they are not MD5s. */
+export function storeMultipartEtag(etags: readonly string[]): string {
+  if (!etags.every(looksLikeMd5Etag)) return '"final"';
+  const joined = Buffer.concat(etags.map((etag) => Buffer.from(bareEtag(etag), 'hex')));
+  return `"${createHash('md5').update(joined).digest('hex')}-${etags.length}"`;
 }
 
 /** A named Blob of `size` bytes, as the engine takes files. */

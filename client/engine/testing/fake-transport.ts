@@ -1,5 +1,6 @@
+import { bytesToHex, fromContentMd5 } from '../../../shared/checksum.js';
 import { NetworkError } from '../errors.js';
-import type { Transport, TransportResponse } from '../types.js';
+import type { PutOptions, Transport, TransportResponse } from '../types.js';
 import { flush } from './flush.js';
 
 /** One captured PUT; the test answers it. */
@@ -11,6 +12,7 @@ export class FakeRequest {
   readonly partNumber: number;
   readonly file: string;
   readonly signature: string;
+  readonly headers: Readonly<Record<string, string>>;
   settled = false;
   aborted = false;
   readonly #onProgress: (sentBytes: number) => void;
@@ -20,13 +22,14 @@ export class FakeRequest {
   constructor(
     url: string,
     body: Blob,
-    options: { signal: AbortSignal; onProgress: (sentBytes: number) => void },
+    options: PutOptions,
     resolve: (response: TransportResponse) => void,
     reject: (error: unknown) => void,
   ) {
     this.url = url;
     this.body = body;
     this.signal = options.signal;
+    this.headers = options.headers ?? {};
     this.#onProgress = options.onProgress;
     const parsed = new URL(url);
     this.partNumber = Number(parsed.searchParams.get('partNumber'));
@@ -40,10 +43,21 @@ export class FakeRequest {
     if (!this.settled) this.#onProgress(sentBytes);
   }
 
+  /** The ETag a store gives these bytes: the hex of the signed Content-MD5 when there is one. */
+  get storedEtag(): string {
+    const contentMd5 = this.headers['Content-MD5'];
+    return contentMd5 === undefined ? `"etag-${this.file}-${this.partNumber}"` : `"${bytesToHex(fromContentMd5(contentMd5))}"`;
+  }
+
   respond(response: { status?: number; etag?: string | null; body?: string } = {}): void {
     this.#settle();
     const status = response.status ?? 200;
-    this.#resolve({ status, etag: response.etag === undefined ? `"etag-${this.file}-${this.partNumber}"` : response.etag, body: response.body ?? '' });
+    this.#resolve({ status, etag: response.etag === undefined ? this.storedEtag : response.etag, body: response.body ?? '' });
+  }
+
+  /** What S3 answers when the body does not match the signed Content-MD5. */
+  respondBadDigest(): void {
+    this.respond({ status: 400, etag: null, body: '<?xml version="1.0"?><Error><Code>BadDigest</Code><Message>The Content-MD5 you specified did not match what we received.</Message></Error>' });
   }
 
   fail(): void {
@@ -70,7 +84,7 @@ export class FakeTransport implements Transport {
   inFlight = 0;
   maxInFlight = 0;
 
-  put(url: string, body: Blob, options: { signal: AbortSignal; onProgress: (sentBytes: number) => void }): Promise<TransportResponse> {
+  put(url: string, body: Blob, options: PutOptions): Promise<TransportResponse> {
     return new Promise<TransportResponse>((resolve, reject) => {
       const onAbort = () => !request.settled && request.abortedBy(options.signal.reason);
       const done = () => {

@@ -3,7 +3,7 @@
  * on. Nothing technical (stack, raw body) reaches the screen.
  */
 import type { ErrorCode } from '../../../shared/api.js';
-import { ApiError, MissingEtagError, NetworkError, PartUploadError } from '../../engine/errors.js';
+import { ApiError, EtagMismatchError, FileReadError, IntegrityError, MissingEtagError, NetworkError, PartUploadError } from '../../engine/errors.js';
 
 const API_SENTENCES: Record<ErrorCode, string> = {
   invalid_request: 'The server refused the upload request as malformed. Retry; if it happens again, reload the page.',
@@ -15,6 +15,7 @@ const API_SENTENCES: Record<ErrorCode, string> = {
   missing_parts: 'Some parts did not reach the storage, so the file could not be put together. Retry to upload it again.',
   size_mismatch: 'The stored parts do not add up to the size of the file (did it change on disk?). Retry to upload it again.',
   etag_mismatch: 'A stored part is not the one the browser sent (did the file change on disk?). Retry to upload it again.',
+  checksum_mismatch: 'The stored file did not match yours byte for byte, so it was deleted rather than kept. Retry to upload it again.',
   no_such_upload: 'The storage no longer knows this upload (it may have been cleaned up). Retry to start it again.',
   payload_too_large: 'The server refused a request as too large.',
   request_timeout: 'The connection to the server stalled. Check your network, then retry.',
@@ -30,7 +31,9 @@ export function describeUploadError(error: unknown): string {
   if (error instanceof MissingEtagError) {
     return "The bucket's CORS settings hide the ETag header, so the browser cannot confirm that parts were stored. An administrator must add ETag to ExposeHeaders in the bucket's CORS configuration.";
   }
-  if (error instanceof PartUploadError) return describePartFailure(error.partNumber, error.status);
+  if (error instanceof IntegrityError) return API_SENTENCES.checksum_mismatch;
+  if (error instanceof FileReadError) return 'The file could not be read any more (was it moved or changed while uploading?). Choose it again to retry.';
+  if (error instanceof PartUploadError) return describePartFailure(error.partNumber, error.status, isCorruption(error));
   if (error instanceof ApiError) {
     if (error.code !== 'unknown' && isErrorCode(error.code)) return API_SENTENCES[error.code];
     if (error.status === 401 || error.status === 403) return API_SENTENCES.token_expired;
@@ -43,8 +46,15 @@ export function describeUploadError(error: unknown): string {
   return 'Something unexpected went wrong. Retry; if it happens again, reload the page.';
 }
 
-function describePartFailure(partNumber: number, status: number | null): string {
+/** The part's last attempt was refused as changed on the way (BadDigest) or stored with the wrong MD5. */
+function isCorruption(error: PartUploadError): boolean {
+  const last = error.cause instanceof PartUploadError ? error.cause : error;
+  return last instanceof EtagMismatchError || last.message.includes('BadDigest');
+}
+
+function describePartFailure(partNumber: number, status: number | null, corrupted: boolean): string {
   const part = `Part ${partNumber}`;
+  if (corrupted) return `${part} kept arriving at the storage with changed bytes, so it was refused each time. Check your network or proxy, then retry.`;
   if (status === null || status === 0) return `${part} could not be sent: the connection to the storage kept failing. Check your network, then retry.`;
   if (status === 403) {
     return `The storage refused ${part.toLowerCase()} (access denied, or its upload link expired). Retry to start again.`;

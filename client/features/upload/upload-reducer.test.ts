@@ -3,7 +3,7 @@ import type { PartProgress, UploadProgress, UploadSession } from '../../engine/t
 import { initialUploadsState, uploadsReducer, type UploadsAction, type UploadsState } from './upload-reducer.js';
 
 const file = new File(['hello'], 'hello.txt', { type: 'text/plain' });
-const session: UploadSession = { uploadId: 'u1', key: 'k/hello.txt', size: 5, partSize: 5, partCount: 2, token: 't', expiresAt: 0 };
+const session: UploadSession = { uploadId: 'u1', key: 'k/hello.txt', size: 5, partSize: 5, partCount: 2, token: 't', expiresAt: 0, checksum: { mode: 'md5', etagIsMd5: true } };
 
 function part(partNumber: number, state: PartProgress['state'], sentBytes = 0): PartProgress {
   return { partNumber, size: 5, sentBytes, state };

@@ -50,7 +50,10 @@ export function createFakeUploader(scriptFor: (file: File) => FakeScript): Uploa
 function makeSession(file: File, script: FakeScript, n: number): UploadSession {
   const partSize = script.kind === 'simulate' ? script.partSize : (script.progress?.parts[0]?.size ?? file.size);
   const partCount = script.kind === 'simulate' ? Math.max(1, Math.ceil(file.size / partSize)) : (script.progress?.parts.length ?? 1);
-  return { uploadId: `demo-${n}`, key: `uploads/demo-${n}/${file.name}`, size: file.size, partSize, partCount, token: 'demo', expiresAt: Date.now() + 3_600_000 };
+  return { uploadId: `demo-${n}`, key: `uploads/demo-${n}/${file.name}`, size: file.size, partSize, partCount, token: 'demo',
+    expiresAt: Date.now() + 3_600_000,
+    checksum: { mode: 'md5', etagIsMd5: true },
+  };
 }
 
 function untilAborted(signal: AbortSignal | undefined): Promise<never> {
