@@ -90,6 +90,7 @@ describe.each(backends)('$name', (backend) => {
       maxFileSize: 1024 ** 3,
       partSize: 5 * MiB,
       concurrency: 6,
+      partIdleTimeoutMs: 30_000,
       allowedContentTypes: ['image/*', 'application/octet-stream'],
       checksumMode: 'md5',
     });

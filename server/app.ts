@@ -25,7 +25,7 @@ import type { UploadStore } from './s3/upload-store.js';
 /** 10,000 parts with quoted ETags is ~600 KiB of JSON. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
-export type AppConfig = UploadsConfig & Pick<Config, 'publicOrigin' | 'concurrency' | 'rateLimitPerMinute' | 'trustProxy'>;
+export type AppConfig = UploadsConfig & Pick<Config, 'publicOrigin' | 'concurrency' | 'partIdleTimeoutMs' | 'rateLimitPerMinute' | 'trustProxy'>;
 
 export interface AppDeps {
   config: AppConfig;
@@ -141,6 +141,7 @@ export function createApp(deps: AppDeps): Express {
         maxFileSize: config.maxFileSize,
         partSize: config.partSize,
         concurrency: config.concurrency,
+        partIdleTimeoutMs: config.partIdleTimeoutMs,
         allowedContentTypes: config.allowedContentTypes,
         checksumMode: config.checksumMode,
       };

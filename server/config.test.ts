@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       maxFileSize: 5 * 1024 ** 4,
       allowedContentTypes: [],
       concurrency: 6,
+      partIdleTimeoutMs: 30_000,
       tokenSecret: 'generated-secret',
       tokenSecretGenerated: true,
       uploadTtlMs: 24 * 3600 * 1000,
@@ -114,7 +115,7 @@ describe('.env.example', () => {
     expect(Object.keys(env).sort()).toEqual(
       [
         'PORT', 'HOST', 'PUBLIC_ORIGIN', 'S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE',
-        'KEY_PREFIX', 'PART_SIZE', 'MAX_FILE_SIZE', 'ALLOWED_CONTENT_TYPES', 'CONCURRENCY', 'TOKEN_SECRET', 'UPLOAD_TTL', 'PRESIGN_TTL',
+        'KEY_PREFIX', 'PART_SIZE', 'MAX_FILE_SIZE', 'ALLOWED_CONTENT_TYPES', 'CONCURRENCY', 'PART_IDLE_TIMEOUT', 'TOKEN_SECRET', 'UPLOAD_TTL', 'PRESIGN_TTL',
         'DOWNLOAD_TTL', 'JANITOR_INTERVAL', 'RATE_LIMIT', 'LOG_LEVEL', 'LOCAL_S3_DIR', 'LOCAL_S3_PORT', 'LOCAL_S3_HOST', 'LOCAL_S3_CORS_ORIGINS', 'TRUST_PROXY',
       ].sort(),
     );

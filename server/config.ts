@@ -32,6 +32,8 @@ export interface Config {
   concurrency: number;
   /** md5: part PUTs carry a signed Content-MD5 and complete checks the object's ETag; off: neither. */
   checksumMode: ChecksumMode;
+  /** A part attempt with no upload progress for this long is cut and retried (in the browser). */
+  partIdleTimeoutMs: number;
   tokenSecret: string;
   /** True when TOKEN_SECRET was unset and a random one was made for this process. */
   tokenSecretGenerated: boolean;
@@ -148,6 +150,7 @@ const EnvSchema = z.object({
   ALLOWED_CONTENT_TYPES: contentTypeList.default([]),
   CONCURRENCY: integer(1, 64).default(6),
   CHECKSUM_MODE: ChecksumMode.default('md5'),
+  PART_IDLE_TIMEOUT: durationMs(1000, 3_600_000).default(30_000),
   TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
   UPLOAD_TTL: durationMs(60_000, 30 * 86_400_000).default(86_400_000),
   PRESIGN_TTL: durationMs(1000, MAX_PRESIGN_SECONDS * 1000).default(900_000),
@@ -210,6 +213,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     allowedContentTypes: e.ALLOWED_CONTENT_TYPES,
     concurrency: e.CONCURRENCY,
     checksumMode: e.CHECKSUM_MODE,
+    partIdleTimeoutMs: e.PART_IDLE_TIMEOUT,
     tokenSecret: e.TOKEN_SECRET ?? makeSecret(),
     tokenSecretGenerated: e.TOKEN_SECRET === undefined,
     uploadTtlMs: e.UPLOAD_TTL,

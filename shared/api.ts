@@ -138,6 +138,8 @@ export const ClientConfig = z.object({
   maxFileSize: z.number(),
   partSize: z.number(),
   concurrency: z.number(),
+  /** A part attempt with no upload progress for this long is cut and retried. */
+  partIdleTimeoutMs: z.number(),
   allowedContentTypes: z.array(z.string()),
   checksumMode: ChecksumMode,
 });

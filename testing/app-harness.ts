@@ -53,6 +53,7 @@ export function testAppConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     publicOrigin: 'http://localhost:3000',
     concurrency: 6,
     checksumMode: 'md5',
+    partIdleTimeoutMs: 30_000,
     rateLimitPerMinute: 0,
     trustProxy: false,
     ...overrides,

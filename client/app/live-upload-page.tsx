@@ -59,8 +59,15 @@ export function LiveUploadPage() {
 
 function ConfiguredUploadPage({ config }: { config: ClientConfig }) {
   const uploader = useMemo(
-    () => createUploader({ api: createHttpApi(), transport: createXhrTransport(), hasher: createWorkerHasher(), concurrency: config.concurrency }),
-    [config.concurrency],
+    () =>
+      createUploader({
+        api: createHttpApi(),
+        transport: createXhrTransport(),
+        hasher: createWorkerHasher(),
+        concurrency: config.concurrency,
+        partIdleTimeoutMs: config.partIdleTimeoutMs,
+      }),
+    [config.concurrency, config.partIdleTimeoutMs],
   );
   return <UploadPage uploader={uploader} limits={config} />;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigLoadError, loadClientConfig } from './load-config.js';
 
-const config = { maxFileSize: 1000, partSize: 8, concurrency: 4, allowedContentTypes: ['image/*'], checksumMode: 'md5' };
+const config = { maxFileSize: 1000, partSize: 8, concurrency: 4, partIdleTimeoutMs: 30_000, allowedContentTypes: ['image/*'], checksumMode: 'md5' };
 
 function fakeFetch(answer: () => Response | Promise<Response>): typeof fetch & { urls: string[] } {
   const urls: string[] = [];

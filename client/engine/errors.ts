@@ -53,7 +53,11 @@ export class PartUploadError extends UploadError {
   }
 }
 
-/** A 2xx part response whose ETag header cannot be read; retrying cannot help. */
+/**
+ * 2xx part answers without a readable ETag on every attempt of the first parts:
+ * the bucket's CORS rules do not expose the header, and retrying cannot help.
+ * (A missing ETag once, after others were read, is a passing fault and is retried.)
+ */
 export class MissingEtagError extends PartUploadError {
   override name = 'MissingEtagError';
   constructor(partNumber: number, status: number, options?: { cause?: unknown }) {
@@ -98,5 +102,17 @@ export class IntegrityError extends UploadError {
     super(`The stored file does not match yours (ETag ${storedEtag}, expected ${expectedEtag}), so it was not kept. Upload it again.`, options);
     this.expectedEtag = expectedEtag;
     this.storedEtag = storedEtag;
+  }
+}
+
+/** A part attempt that sent no byte and got no answer for `idleMs`: cut, and retried like any lost connection. */
+export class PartIdleError extends NetworkError {
+  override name = 'PartIdleError';
+  readonly partNumber: number;
+  readonly idleMs: number;
+  constructor(partNumber: number, idleMs: number, options?: { cause?: unknown }) {
+    super(`Part ${partNumber} made no progress for ${Math.round(idleMs / 1000)} s`, options);
+    this.partNumber = partNumber;
+    this.idleMs = idleMs;
   }
 }

@@ -7,7 +7,9 @@ import { MAX_SIGN_BATCH } from '../../shared/limits.js';
 import { partLength, partRange, type PartPlan } from '../../shared/part-plan.js';
 import type { PartToSign, SignedPart, StoredPart } from '../../shared/api.js';
 import { bytesToHex, concatPartDigests, formatMultipartEtag, sameEtag, toContentMd5 } from '../../shared/checksum.js';
-import { EtagMismatchError, IntegrityError, MissingEtagError, NetworkError, PartUploadError, PauseError, UploadError } from './errors.js';
+import { EtagMismatchError, IntegrityError, MissingEtagError, NetworkError, PartIdleError, PartUploadError, PauseError, UploadError } from './errors.js';
+import type { IdleWatchdog } from './idle-watchdog.js';
+import { MissingEtagJudge } from './missing-etag-judge.js';
 import { PartDigests } from './part-digests.js';
 import { PartSigner } from './part-signer.js';
 import { ProgressTracker } from './progress-tracker.js';
@@ -27,6 +29,8 @@ export interface UploadRunDeps {
   network: NetworkStatus;
   /** Required for uploads whose checksum mode is md5. */
   hasher: PartHasher | undefined;
+  /** Cuts part attempts with no upload progress for a while (to be retried); null never cuts. */
+  idleWatchdog: IdleWatchdog | null;
 }
 
 /** MD5s computed at once; more would only compete with the PUTs for CPU. */
@@ -43,8 +47,11 @@ export interface UploadRunOptions {
 
 type AttemptOutcome =
   | { kind: 'stored'; etag: string }
-  /** corrupt: the store refused or mis-stored the bytes; a full send that ends so is not progress. */
-  | { kind: 'retry'; status: number | null; expired: boolean; corrupt: boolean; cause: unknown }
+  /**
+   * stuck: the bytes went out and still did not count (refused or mis-stored as corrupt, no answer, no ETag),
+   * so a full send that ends so is not progress and earns no fresh retries.
+   */
+  | { kind: 'retry'; status: number | null; expired: boolean; stuck: boolean; cause: unknown }
   | { kind: 'fatal'; error: UploadError };
 
 export class UploadRun implements PartSource {
@@ -62,6 +69,7 @@ export class UploadRun implements PartSource {
   #digests: PartDigests | null = null;
   /** Parts stored before a resume: their ETags are checked against the file before complete. */
   #resumed: number[] = [];
+  #missingEtags: MissingEtagJudge | null = null;
   /** Part numbers still to send, ascending; #next indexes the next one to start. */
   #order: number[] = [];
   #next = 0;
@@ -139,6 +147,7 @@ export class UploadRun implements PartSource {
     const plan: PartPlan = { size: session.size, partSize: session.partSize, partCount: session.partCount };
     this.#plan = plan;
     const sizes = Array.from({ length: plan.partCount }, (_, i) => partLength(plan, i + 1));
+    this.#missingEtags = new MissingEtagJudge(plan.partCount);
     this.#progress = new ProgressTracker({ partSizes: sizes, clock: this.#deps.clock, onProgress: this.#options.onProgress });
     // Resume: a stored part counts only when its size matches the plan; others are sent again.
     for (const part of stored) {
@@ -286,8 +295,8 @@ export class UploadRun implements PartSource {
       if (outcome.kind === 'stored') return outcome.etag;
       if (outcome.kind === 'fatal') throw outcome.error;
       progress.setState(partNumber, 'retrying', 0);
-      // A part that moved forward earns a fresh set of retries (as tus does); bytes the store refused as corrupt did not move it.
-      if (sent > 0 && !outcome.corrupt) retry = 0;
+      // A part that moved forward earns a fresh set of retries (as tus does); bytes that went out and did not count did not move it.
+      if (sent > 0 && !outcome.stuck) retry = 0;
       if (outcome.expired) signer.invalidate(partNumber);
       justResigned = outcome.expired;
       if (!network.isOnline()) {
@@ -305,25 +314,50 @@ export class UploadRun implements PartSource {
   }
 
   async #attempt(partNumber: number, signed: SignedPart, body: Blob, justResigned: boolean, onProgress: (sentBytes: number) => void): Promise<AttemptOutcome> {
-    const signal = this.#stop.signal;
+    const stop = this.#stop.signal;
+    const idle = this.#deps.idleWatchdog;
+    // Aborted when the upload stops, or by the watchdog when the attempt goes quiet.
+    const attempt = new AbortController();
+    const onStop = () => attempt.abort(stop.reason);
+    stop.addEventListener('abort', onStop, { once: true });
+    const watchdog = idle?.watch(() => attempt.abort(new PartIdleError(partNumber, idle.idleMs))) ?? null;
     try {
-      const response = await this.#deps.transport.put(signed.url, body, { signal, onProgress, headers: signed.headers });
+      const response = await this.#deps.transport.put(signed.url, body, {
+        signal: attempt.signal,
+        onProgress: (sentBytes) => {
+          watchdog?.touch();
+          onProgress(sentBytes);
+        },
+        headers: signed.headers,
+      });
       const { status, etag } = response;
-      if (status >= 200 && status < 300) {
-        if (!etag) return { kind: 'fatal', error: new MissingEtagError(partNumber, status) };
-        const mismatch = this.#etagMismatch(partNumber, status, etag);
-        return mismatch ? { kind: 'retry', status, expired: false, corrupt: true, cause: mismatch } : { kind: 'stored', etag };
-      }
+      if (status >= 200 && status < 300) return this.#stored(partNumber, status, etag);
       const expired = isExpiredUrlResponse(status, response.body, { justResigned });
       const corrupt = isBadDigestResponse(status, response.body);
       const cause = new PartUploadError(partNumber, status, `Part ${partNumber} got status ${status}: ${response.body.slice(0, 300)}`);
-      if (expired || corrupt || isRetryableStatus(status)) return { kind: 'retry', status, expired, corrupt, cause };
+      if (expired || corrupt || isRetryableStatus(status)) return { kind: 'retry', status, expired, stuck: corrupt, cause };
       return { kind: 'fatal', error: cause };
     } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      if (error instanceof NetworkError) return { kind: 'retry', status: null, expired: false, corrupt: false, cause: error };
+      if (stop.aborted) throw stop.reason;
+      if (error instanceof NetworkError) return { kind: 'retry', status: null, expired: false, stuck: error instanceof PartIdleError, cause: error };
       throw error;
+    } finally {
+      watchdog?.end();
+      stop.removeEventListener('abort', onStop);
     }
+  }
+
+  /** A 2xx answer: stored, or retried when its ETag is missing (unless the bucket's CORS hides every ETag) or not the part's MD5. */
+  #stored(partNumber: number, status: number, etag: string | null): AttemptOutcome {
+    const judge = this.#missingEtags;
+    if (!etag) {
+      if (judge?.etagMissing(partNumber) === 'cors') return { kind: 'fatal', error: new MissingEtagError(partNumber, status) };
+      const cause = new PartUploadError(partNumber, status, `Part ${partNumber} was answered ${status} without an ETag`);
+      return { kind: 'retry', status, expired: false, stuck: true, cause };
+    }
+    judge?.etagRead();
+    const mismatch = this.#etagMismatch(partNumber, status, etag);
+    return mismatch ? { kind: 'retry', status, expired: false, stuck: true, cause: mismatch } : { kind: 'stored', etag };
   }
 
   /** Where the store's ETags are MD5s (not with SSE-KMS or SSE-C), a part's must be the MD5 of its bytes. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, MissingEtagError, PartUploadError } from './errors.js';
+import { ApiError, MissingEtagError, PartIdleError, PartUploadError } from './errors.js';
 import { backoffDelay, isExpiredUrlResponse } from './retry.js';
 import { fakeFile } from './testing/fake-api.js';
 import { createHarness, track } from './testing/engine-harness.js';
@@ -104,14 +104,93 @@ describe('part retries', () => {
     expect(api.callsOf('abort')).toHaveLength(1);
   });
 
-  it('fails with MissingEtagError (no hang) when a 2xx response has no readable ETag, and aborts the upload', async () => {
-    const { uploader, transport, api } = createHarness({ concurrency: 1 });
+  it('retries a part answered once without an ETag when other answers showed theirs, and completes with the new ETag', async () => {
+    const { uploader, transport, api, clock } = createHarness({ concurrency: 1, retryDelays: [100], checksumMode: 'off' });
     const done = track(uploader.upload(fakeFile('e.bin', 20)));
-    (await transport.nextRequest()).respond({ status: 200, etag: null });
+    (await transport.nextRequest()).respond({ etag: '"e1"' });
+    (await transport.nextRequest()).respond({ status: 200, etag: null }); // part 2 lost its ETag once
+    await clock.advance(100);
+    const again = await transport.nextRequest();
+    expect(again.partNumber).toBe(2);
+    again.respond({ etag: '"e2"' });
+    await flush();
+    expect(done.state).toBe('resolved');
+    expect(api.callsOf('complete')[0]?.parts).toEqual([
+      { partNumber: 1, etag: '"e1"' },
+      { partNumber: 2, etag: '"e2"' },
+    ]);
+    expect(api.callsOf('abort')).toHaveLength(0);
+  });
+
+  it('a part that never gets an ETag, after others did, fails on spent retries without blaming CORS', async () => {
+    const { uploader, transport, api, clock } = createHarness({ concurrency: 1, retryDelays: [100, 100] });
+    const done = track(uploader.upload(fakeFile('e.bin', 20)));
+    (await transport.nextRequest()).respond();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const request = await transport.nextRequest();
+      request.progress(10);
+      request.respond({ etag: null }); // a full send without an ETag does not earn fresh retries
+      await clock.advance(100);
+    }
+    expect(done.state).toBe('rejected');
+    expect(done.error).toBeInstanceOf(PartUploadError);
+    expect(done.error).not.toBeInstanceOf(MissingEtagError);
+    expect((done.error as Error).message).not.toMatch(/CORS/);
+    expect(transport.requests).toHaveLength(4);
+    expect(api.callsOf('abort')).toHaveLength(1);
+  });
+
+  it('says CORS hides the ETag only when the first parts all came back without one (no hang), and aborts the upload', async () => {
+    const { uploader, transport, api } = createHarness({ concurrency: 3 });
+    const done = track(uploader.upload(fakeFile('e.bin', 50)));
+    const first = await transport.takeAll();
+    expect(first.map((r) => r.partNumber)).toEqual([1, 2, 3]);
+    first[0]?.respond({ status: 200, etag: null });
+    first[1]?.respond({ status: 200, etag: null });
+    await flush();
+    expect(done.state).toBe('pending'); // two parts could still be passing faults
+    first[2]?.respond({ status: 200, etag: null });
     await flush();
     expect(done.state).toBe('rejected');
     expect(done.error).toBeInstanceOf(MissingEtagError);
     expect((done.error as Error).message).toMatch(/CORS configuration does not expose the ETag header/);
+    expect(api.callsOf('abort')).toHaveLength(1);
+  });
+
+  it('cuts a part attempt with no progress for the idle time and retries it; a slow part that keeps moving is never cut', async () => {
+    const { uploader, transport, clock } = createHarness({ concurrency: 2, partIdleTimeoutMs: 5_000, retryDelays: [100] });
+    const done = track(uploader.upload(fakeFile('i.bin', 20)));
+    const [held, slow] = await transport.takeAll();
+    held?.progress(10); // the whole body went out, and no answer came
+    // The other part sends one byte a second for 10 s: slow, but moving.
+    for (let second = 1; second <= 10; second += 1) {
+      slow?.progress(second);
+      await clock.advance(1_000);
+      if (second === 4) expect(held?.aborted).toBe(false);
+      if (second === 5) {
+        expect(held?.aborted).toBe(true);
+        await clock.advance(100);
+        const retried = await transport.nextRequest();
+        expect(retried.partNumber).toBe(1);
+        retried.respond();
+      }
+    }
+    expect(slow?.aborted).toBe(false);
+    slow?.respond();
+    await flush();
+    expect(done.state).toBe('resolved');
+  });
+
+  it('gives up on a part that is cut for idleness on every attempt (no endless retries)', async () => {
+    const { uploader, transport, api, clock } = createHarness({ concurrency: 1, partIdleTimeoutMs: 5_000, retryDelays: [100] });
+    const done = track(uploader.upload(fakeFile('h.bin', 10)));
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      (await transport.nextRequest()).progress(10);
+      await clock.advance(5_100);
+    }
+    expect(done.state).toBe('rejected');
+    expect(done.error).toMatchObject({ name: 'PartUploadError', partNumber: 1, status: null });
+    expect((done.error as Error).cause).toBeInstanceOf(PartIdleError);
     expect(api.callsOf('abort')).toHaveLength(1);
   });
 

@@ -3,11 +3,15 @@
  * concurrency limit) across all the files it uploads.
  */
 import { realClock } from './clock.js';
+import { IdleWatchdog } from './idle-watchdog.js';
 import { defaultNetworkStatus } from './network.js';
 import { DEFAULT_RETRY_DELAYS } from './retry.js';
 import { PartScheduler } from './scheduler.js';
 import type { Clock, NetworkStatus, PartHasher, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
 import { UploadRun, discardUpload, type UploadFile } from './upload-run.js';
+
+/** S3 itself drops a connection that sends nothing for about 20 s; a little longer leaves room for slow stores. */
+export const DEFAULT_PART_IDLE_TIMEOUT_MS = 30_000;
 
 /** Chromium's connections per host. */
 export const DEFAULT_CONCURRENCY = 6;
@@ -27,6 +31,8 @@ export interface UploaderOptions {
   network?: NetworkStatus;
   /** Computes part MD5s off the main thread; required for uploads whose checksum mode is md5 (the server's default). */
   hasher?: PartHasher;
+  /** A part attempt with no upload progress (no byte sent, no answer) for this long is cut and retried; default 30 s, 0 never. */
+  partIdleTimeoutMs?: number;
 }
 
 export interface UploadOptions {
@@ -49,18 +55,24 @@ export interface Uploader {
 }
 
 export function createUploader(options: UploaderOptions): Uploader {
+  const clock = options.clock ?? realClock;
   const deps = {
     api: options.api,
     transport: options.transport,
-    clock: options.clock ?? realClock,
+    clock,
     scheduler: new PartScheduler(options.concurrency ?? DEFAULT_CONCURRENCY),
     retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
     random: options.random ?? Math.random,
     network: options.network ?? defaultNetworkStatus(),
     hasher: options.hasher,
+    idleWatchdog: idleWatchdogFor(options.partIdleTimeoutMs ?? DEFAULT_PART_IDLE_TIMEOUT_MS, clock),
   };
   return {
     upload: (file, uploadOptions = {}) => new UploadRun(deps, file, uploadOptions).run(),
     discard: (session) => discardUpload(deps, session),
   };
+}
+
+function idleWatchdogFor(idleMs: number, clock: Clock): IdleWatchdog | null {
+  return idleMs > 0 ? new IdleWatchdog({ clock, idleMs }) : null;
 }

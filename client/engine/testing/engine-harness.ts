@@ -8,7 +8,8 @@ import { NodeMd5Hasher } from './node-md5-hasher.js';
 
 /**
  * An uploader wired to scripted fakes: 10-byte parts, jitter-free delays unless
- * `random` is given, MD5s from node:crypto (checksum mode md5, as the server's default).
+ * `random` is given, MD5s from node:crypto (checksum mode md5, as the server's default),
+ * no idle cut unless `partIdleTimeoutMs` is given.
  */
 export function createHarness(
   options: Partial<Omit<UploaderOptions, 'api' | 'transport' | 'clock' | 'network'>> & { partSize?: number; online?: boolean; checksumMode?: ChecksumMode } = {},
@@ -28,6 +29,7 @@ export function createHarness(
     concurrency: options.concurrency ?? 3,
     retryDelays: options.retryDelays ?? [100, 200, 400],
     random: options.random ?? (() => 0.5),
+    partIdleTimeoutMs: options.partIdleTimeoutMs ?? 0,
   });
   return { clock, api, transport, network, hasher, uploader };
 }

@@ -27,6 +27,7 @@ describe('describeUploadError', () => {
     expect(describeUploadError(new PartUploadError(7, 403))).toBe(
       'The storage refused part 7 (access denied, or its upload link expired). Retry to start again.',
     );
+    expect(describeUploadError(new PartUploadError(4, 200))).toMatch(/^The storage kept answering part 4 without its ETag/);
     expect(describeUploadError(new PartUploadError(2, 503))).toMatch(/^Part 2 kept failing because the storage had errors \(status 503\)/);
     expect(describeUploadError(new PartUploadError(9, null, 'gone', { cause: new NetworkError('offline') }))).toMatch(
       /^Part 9 could not be sent: the connection/,

@@ -56,6 +56,9 @@ function describePartFailure(partNumber: number, status: number | null, corrupte
   const part = `Part ${partNumber}`;
   if (corrupted) return `${part} kept arriving at the storage with changed bytes, so it was refused each time. Check your network or proxy, then retry.`;
   if (status === null || status === 0) return `${part} could not be sent: the connection to the storage kept failing. Check your network, then retry.`;
+  if (status >= 200 && status < 300) {
+    return `The storage kept answering ${part.toLowerCase()} without its ETag, so it could not be confirmed as stored. Retry to start again.`;
+  }
   if (status === 403) {
     return `The storage refused ${part.toLowerCase()} (access denied, or its upload link expired). Retry to start again.`;
   }
