@@ -1,8 +1,8 @@
 /**
  * Case 6, UI smoothness: the real UI (UploadPage) showing a 10,000-part upload
  * driven by the real engine over the in-browser fake API and paced transport of
- * client/bench (`/?bench=ui`), served by the real server from the production
- * build, in headless Chromium. Per run: a fresh page; once the part map is up,
+ * the UI bench page (bench/ui-page, its own Vite entry, production build in
+ * dist/bench-ui, served as static files), in headless Chromium. Per run: a fresh page; once the part map is up,
  * frames are counted for WINDOW_MS; long tasks are counted from the first
  * script to the window's end (mounting 10,000 cells included).
  *
@@ -12,8 +12,9 @@
  */
 import { chromium } from 'playwright';
 import type { Browser } from 'playwright';
-import { startAppServer } from '../../testing/app-server.js';
 import { chromiumLaunchOptions } from '../../playwright.config.js';
+import { BENCH_UI_OUT_DIR } from '../lib/build-client.js';
+import { serveStatic } from '../lib/static-site.js';
 import type { BenchCase, BenchContext, Measurement } from '../lib/types.js';
 import { formatSelfTime, topSelfTime, type CpuProfile } from '../lib/ui-bench-profile.js';
 import { observeExpression, PAGE_PROBE_SCRIPT, type ObservedWindow } from '../lib/ui-bench-probe.js';
@@ -46,11 +47,11 @@ export async function measureUiRun(browser: Browser, baseUrl: string): Promise<U
     await context.addInitScript({ content: PAGE_PROBE_SCRIPT });
     const page = await context.newPage();
     // A cross-site navigation swaps the renderer and drops the profiler: with PROFILE, open a same-origin page first.
-    if (PROFILE) await page.goto(`${baseUrl}/health`);
+    if (PROFILE) await page.goto(`${baseUrl}/favicon.ico`);
     const cdp = PROFILE ? await context.newCDPSession(page) : undefined;
     await cdp?.send('Profiler.enable');
     await cdp?.send('Profiler.start');
-    await page.goto(`${baseUrl}/?bench=ui&parts=${PARTS}&mbps=${LINK_MB_PER_SECOND}&concurrency=${CONCURRENCY}`);
+    await page.goto(`${baseUrl}/?parts=${PARTS}&mbps=${LINK_MB_PER_SECOND}&concurrency=${CONCURRENCY}`);
     // A CSS selector, not getByRole: computing accessible names of 10,000 cells would itself be a long task in the page.
     await page.locator(`[role="progressbar"][aria-label="Part ${PARTS} of ${PARTS}"]`).waitFor({ state: 'attached', timeout: 60_000 });
     const window = (await page.evaluate(observeExpression(WINDOW_MS))) as ObservedWindow;
@@ -83,7 +84,7 @@ export async function measureDropRun(browser: Browser, baseUrl: string): Promise
   try {
     await context.addInitScript({ content: PAGE_PROBE_SCRIPT });
     const page = await context.newPage();
-    await page.goto(`${baseUrl}/?bench=ui&files=${DROP_FILES}&fileKiB=${DROP_FILE_KIB}&mbps=${LINK_MB_PER_SECOND}&concurrency=${CONCURRENCY}`);
+    await page.goto(`${baseUrl}/?files=${DROP_FILES}&fileKiB=${DROP_FILE_KIB}&mbps=${LINK_MB_PER_SECOND}&concurrency=${CONCURRENCY}`);
     await page.waitForFunction((count) => document.querySelectorAll('article.file-card').length >= count, DROP_FILES, { timeout: 60_000, polling: 50 });
     const cardsUpMs = await page.evaluate(() => performance.now());
     const window = (await page.evaluate(observeExpression(DROP_WINDOW_MS))) as ObservedWindow;
@@ -96,14 +97,14 @@ export async function measureDropRun(browser: Browser, baseUrl: string): Promise
 }
 
 async function run(context: BenchContext): Promise<Measurement[]> {
-  // bench/run.ts builds the client (dist/client) before any case runs.
-  const server = await startAppServer();
+  // bench/run.ts builds the bench page (dist/bench-ui) before any case runs.
+  const site = await serveStatic(BENCH_UI_OUT_DIR);
   const browser = await chromium.launch(chromiumLaunchOptions);
   const runs: UiRun[] = [];
   const drops: DropRun[] = [];
   try {
     for (let index = 0; index < context.runs; index += 1) {
-      const result = await measureUiRun(browser, server.url);
+      const result = await measureUiRun(browser, site.url);
       runs.push(result);
       const w = result.window;
       context.log(
@@ -111,7 +112,7 @@ async function run(context: BenchContext): Promise<Measurement[]> {
           `${result.framesPerSecond.toFixed(1)} fps, longest frame gap ${w.longestFrameGapMs.toFixed(0)} ms, ${w.partsDone} parts stored, overall ${w.overall ?? '?'}`,
       );
       if (result.profile) context.log(`ui run ${index + 1}: top self time (main thread, page start to window end)\n${formatSelfTime(topSelfTime(result.profile, 20))}`);
-      const drop = await measureDropRun(browser, server.url);
+      const drop = await measureDropRun(browser, site.url);
       drops.push(drop);
       context.log(
         `ui drop run ${index + 1}: ${drop.longTasks} long tasks (longest ${drop.longestTaskMs.toFixed(0)} ms), ` +
@@ -120,14 +121,14 @@ async function run(context: BenchContext): Promise<Measurement[]> {
     }
   } finally {
     await browser.close();
-    await server.stop();
+    await site.close();
   }
   const conditions =
-    `headless Chromium ${VIEWPORT.width}x${VIEWPORT.height}, production build served by the real server; real engine + UploadPage, ` +
+    `headless Chromium ${VIEWPORT.width}x${VIEWPORT.height}, production build of the bench page; real engine + UploadPage, ` +
     `${PARTS} parts of 8 MiB over a fake transport at ${LINK_MB_PER_SECOND} MB/s shared by ${CONCURRENCY} parts in flight, ` +
     `progress every 50 ms per part, fake sign 5 ms per 100 URLs; ${WINDOW_MS / 1000} s window from when the part map is up; 2 shared cores`;
   const dropConditions =
-    `headless Chromium ${VIEWPORT.width}x${VIEWPORT.height}, production build served by the real server; real engine + UploadPage, ` +
+    `headless Chromium ${VIEWPORT.width}x${VIEWPORT.height}, production build of the bench page; real engine + UploadPage, ` +
     `${DROP_FILES} files of ${DROP_FILE_KIB} KiB handed to addFiles at once (what a drop calls), fake transport at ${LINK_MB_PER_SECOND} MB/s, ${CONCURRENCY} in flight; ` +
     `from the first script until every card is on the page and ${DROP_WINDOW_MS / 1000} s more; 2 shared cores`;
   return [

@@ -1,4 +1,4 @@
-/** Header and page frame shared by the real app and the demo harness. */
+/** Header and page frame of the app (the UI bench page wears it too). */
 import type { ReactNode } from 'react';
 
 export function AppShell({ children }: { children: ReactNode }) {

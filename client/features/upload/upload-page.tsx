@@ -19,11 +19,9 @@ const CARDS_PER_FRAME = 40;
 export interface UploadPageProps {
   uploader: Uploader;
   limits: FileLimits;
-  /** Files to start with once mounted (the demo harness uses this). */
-  initialFiles?: readonly File[];
 }
 
-export function UploadPage({ uploader, limits, initialFiles }: UploadPageProps) {
+export function UploadPage({ uploader, limits }: UploadPageProps) {
   const { entries, addFiles, pause, resume, cancel, retry, remove } = useUploads({ uploader, limits });
   const dragging = useWindowFileDrop(addFiles);
   // Removing the focused card must not drop keyboard focus to the page's end: move it to a neighbour, or to Choose files.
@@ -52,14 +50,6 @@ export function UploadPage({ uploader, limits, initialFiles }: UploadPageProps) 
     () => ({ pause, resume, cancel, retry, remove: removeAndRefocus }),
     [pause, resume, cancel, retry, removeAndRefocus],
   );
-
-  // Once, even under StrictMode's double effects.
-  const seeded = useRef(false);
-  useEffect(() => {
-    if (seeded.current || !initialFiles?.length) return;
-    seeded.current = true;
-    addFiles(initialFiles);
-  }, [initialFiles, addFiles]);
 
   const active = entries.filter((entry) => isActive(entry.status)).length;
   const shown = useGrowingCount(entries.length, CARDS_PER_FRAME);

@@ -1,14 +1,14 @@
 /**
  * The real upload page and the real engine (createUploader) over an in-browser
  * fake API and a paced fake transport, for the UI smoothness benchmark
- * (bench/cases/ui-smoothness.ts). Open `/?bench=ui&parts=10000`; the upload of
- * one simulated file (or `files=1000` of them, through the same addFiles a drop
- * calls) starts as soon as the page mounts. Settings: bench-settings.ts.
+ * (bench/cases/ui-smoothness.ts). Open `/?parts=10000` on the bench page's own
+ * build (vite.config.ts here); once mounted, the page drops one simulated file
+ * (or `files=1000` of them) on itself, as a person would. Settings: bench-settings.ts.
  */
-import { useState } from 'react';
-import { createUploader } from '../engine/uploader.js';
-import type { FileLimits } from '../features/upload/file-check.js';
-import { UploadPage } from '../features/upload/upload-page.js';
+import { useEffect, useRef, useState } from 'react';
+import { createUploader } from '../../client/engine/uploader.js';
+import type { FileLimits } from '../../client/features/upload/file-check.js';
+import { UploadPage } from '../../client/features/upload/upload-page.js';
 import { createBenchUploadApi } from './bench-upload-api.js';
 import { readBenchSettings } from './bench-settings.js';
 import { createPacedTransport } from './paced-transport.js';
@@ -35,6 +35,13 @@ function simulatedFile(name: string, size: number): File {
   return file as File;
 }
 
+/** A drop on the window, as UploadPage's drop hook reads it (a real DataTransfer would copy the files). */
+function dropFiles(files: readonly File[]): void {
+  const drop = new Event('drop', { bubbles: true, cancelable: true });
+  Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files } });
+  window.dispatchEvent(drop);
+}
+
 export function BenchUploadPage({ search = window.location.search }: { search?: string }) {
   const [setup] = useState(() => {
     const settings = readBenchSettings(search);
@@ -51,5 +58,12 @@ export function BenchUploadPage({ search = window.location.search }: { search?: 
           : Array.from({ length: settings.files }, (_, index) => simulatedFile(`bench-file-${index + 1}.bin`, settings.fileSize)),
     };
   });
-  return <UploadPage uploader={setup.uploader} limits={benchLimits} initialFiles={setup.files} />;
+  // Once, even under StrictMode's double effects in development.
+  const dropped = useRef(false);
+  useEffect(() => {
+    if (dropped.current) return;
+    dropped.current = true;
+    dropFiles(setup.files);
+  }, [setup]);
+  return <UploadPage uploader={setup.uploader} limits={benchLimits} />;
 }

@@ -4,8 +4,8 @@
  */
 import { partLength, planParts } from '../../shared/part-plan.js';
 import type { ChecksumMode, SignedPart } from '../../shared/api.js';
-import { realClock } from '../engine/clock.js';
-import type { UploadApi, UploadSession } from '../engine/types.js';
+import { realClock } from '../../client/engine/clock.js';
+import type { UploadApi, UploadSession } from '../../client/engine/types.js';
 
 const URL_TTL_MS = 15 * 60_000;
 

@@ -1,7 +1,7 @@
 /**
  * What the UI bench page simulates, read from its URL:
- * `?bench=ui&parts=10000&mbps=60&concurrency=6&partMiB=8&signMs=5&progressMs=50`,
- * or many small files at once: `?bench=ui&files=1000&fileKiB=256`.
+ * `?parts=10000&mbps=60&concurrency=6&partMiB=8&signMs=5&progressMs=50`,
+ * or many small files at once: `?files=1000&fileKiB=256`.
  * Defaults describe a fast home uplink: 60 MB/s shared by 6 parts in flight.
  */
 export interface BenchSettings {

@@ -4,7 +4,7 @@
  * XHR's upload.onprogress does. The part's size travels in the fake URL, since
  * the bench file's slices are empty (its size is faked).
  */
-import type { Transport, TransportResponse } from '../engine/types.js';
+import type { Transport, TransportResponse } from '../../client/engine/types.js';
 
 export interface PacedTransportOptions {
   /** Bytes per second one part moves at (link speed ÷ parts in flight). */
