@@ -7,11 +7,12 @@
 import type { BenchReport, Figure } from './report.js';
 
 const WIDTH = 820;
-const LABEL_WIDTH = 360;
-const VALUE_WIDTH = 120;
-const PLOT_X = LABEL_WIDTH + 8;
+const VALUE_WIDTH = 110;
+const PLOT_X = 16;
 const PLOT_WIDTH = WIDTH - PLOT_X - VALUE_WIDTH;
-const ROW = 24;
+/** Each row: its label on one line, the bar under it (labels are long: they say what was measured). */
+const ROW = 38;
+const LABEL_LINE = 14;
 const BAR = 14;
 const PANEL_HEAD = 28;
 const AXIS = 22;
@@ -47,6 +48,10 @@ function escapeXml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }
 
+function formatTick(value: number): string {
+  return value.toLocaleString('en', { maximumFractionDigits: 2 });
+}
+
 function formatValue(value: number): string {
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
   return value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -66,18 +71,18 @@ function panel(unit: string, figures: readonly Figure[], top: number): { svg: st
     ...ticks.map(
       (tick) =>
         `<line x1="${x(tick)}" y1="${rowsTop}" x2="${x(tick)}" y2="${axisY}" class="grid"/>` +
-        `<text x="${x(tick)}" y="${axisY + 15}" class="tick" text-anchor="middle">${formatValue(tick)}</text>`,
+        `<text x="${x(tick)}" y="${axisY + 15}" class="tick" text-anchor="middle">${formatTick(tick)}</text>`,
     ),
   ];
   figures.forEach((figure, index) => {
     const rowY = rowsTop + index * ROW;
-    const barY = px(rowY + (ROW - BAR) / 2);
-    const midY = px(rowY + ROW / 2);
+    const barY = px(rowY + LABEL_LINE + 4);
+    const midY = px(barY + BAR / 2);
     const label = `${figure.label} (${figure.runs} ${figure.runs === 1 ? 'run' : 'runs'})`;
     svg.push(
       `<g class="figure" data-id="${escapeXml(figure.id)}" data-median="${figure.median}" data-min="${figure.min}" data-max="${figure.max}">`,
       `<title>${escapeXml(`${figure.label}: median ${formatValue(figure.median)} ${figure.unit}, min ${formatValue(figure.min)}, max ${formatValue(figure.max)}`)}</title>`,
-      `<text x="${LABEL_WIDTH}" y="${midY + 4}" class="label" text-anchor="end">${escapeXml(label)}</text>`,
+      `<text x="${PLOT_X}" y="${rowY + LABEL_LINE}" class="label">${escapeXml(label)}</text>`,
       `<rect class="bar" x="${PLOT_X}" y="${barY}" width="${px(x(figure.median) - PLOT_X)}" height="${BAR}" fill="${FILL[roleOf(figure.id)]}"/>`,
       `<line class="whisker" x1="${x(figure.min)}" y1="${midY}" x2="${x(figure.max)}" y2="${midY}"/>`,
       `<line class="cap" x1="${x(figure.min)}" y1="${midY - 5}" x2="${x(figure.min)}" y2="${midY + 5}"/>`,
