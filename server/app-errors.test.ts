@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorBody, CreateUploadResponse, SignPartsResponse, UPLOAD_TOKEN_HEADER } from '../shared/api.js';
 import type { ErrorCode } from '../shared/api.js';
 import { TEST_SECRET, startTestApp } from '../testing/app-harness.js';
-import { rawExchange } from '../testing/raw-http.js';
+import { rawExchange } from '@s3-big-upload/local-s3/testing';
 import type { TestApp } from '../testing/app-harness.js';
 import { signUploadToken } from './upload-token.js';
 import { startBackends } from '@s3-big-upload/local-s3/testing';

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { readLocalS3Credentials } from '@s3-big-upload/local-s3';
 import { freePort } from './free-port.js';
 
 /** An S3-compatible store the server should use instead of the embedded one; its bucket's CORS must let the app's origin PUT and expose ETag. */
@@ -46,13 +47,15 @@ export async function startAppServer(extraEnv: Record<string, string> = {}, opti
   delete env.S3_ENDPOINT;
 
   const server = await spawnServer(env, url);
+  // The embedded store made its random keys on first start, in its data folder.
+  const credentials = await readLocalS3Credentials(dataDir);
+  if (credentials === undefined) throw new Error(`the embedded store left no credentials in ${dataDir}`);
   return {
     url,
     s3: {
       endpoint: `http://127.0.0.1:${s3Port}`,
       region: 'us-east-1',
-      accessKeyId: 'local-access-key',
-      secretAccessKey: 'local-secret-key',
+      ...credentials,
       bucket: 'uploads',
     },
     restart: server.restart,

@@ -4,7 +4,7 @@ import express from 'express';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorBody } from '../../shared/api.js';
-import { rawExchange } from '../../testing/raw-http.js';
+import { rawExchange } from '@s3-big-upload/local-s3/testing';
 import { createErrorHandler } from './error-handler.js';
 import { jsonBody, refuseDeclaredOversize } from './json-body.js';
 

@@ -35,3 +35,16 @@ export function applyCorsHeaders(req: IncomingMessage, res: ServerResponse, stor
   if (!rule) return;
   for (const [name, value] of Object.entries(corsResponseHeaders(rule, origin))) res.setHeader(name, value);
 }
+
+/**
+ * A browser sends a cross-site POST (a "simple" request) without asking first,
+ * so CORS alone cannot stop a foreign page from creating uploads or deleting
+ * objects with a URL it got hold of. Unlike S3, the store refuses a POST whose
+ * Origin the bucket's CORS rules do not allow, before it is authenticated or run.
+ */
+export function refuseForeignPost(req: IncomingMessage, store: DiskStore, bucketName: string): void {
+  const origin = req.headers.origin;
+  if (req.method !== 'POST' || origin === undefined) return;
+  const rules = bucketName === '' ? null : store.bucket(bucketName)?.cors;
+  if (!rules || !findCorsRule(rules, origin, 'POST')) throw corsForbidden(NOT_ALLOWED);
+}

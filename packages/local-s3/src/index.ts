@@ -8,9 +8,15 @@ import { resolve } from 'node:path';
 import type { CorsRule } from './cors.js';
 import { answerClientError } from './client-error.js';
 import { DiskStore } from './disk-store.js';
+import { loadOrCreateCredentials } from './credentials-file.js';
+import { DEFAULT_BODY_IDLE_TIMEOUT_MS } from './request-body.js';
 import { createRequestHandler } from './request-handler.js';
 
 export { LocalS3Env } from './env.js';
+export { readLocalS3Credentials } from './credentials-file.js';
+export type { LocalS3Credentials } from './credentials-file.js';
+
+const DEFAULT_MAX_CONNECTIONS = 512;
 
 export interface LocalS3Options {
   /** Objects, uploads and bucket metadata live here; survives restart. */
@@ -21,9 +27,11 @@ export interface LocalS3Options {
   port?: number;
   /** Default 'us-east-1'. */
   region?: string;
-  /** Default 'local-access-key'. */
+  /**
+   * The one key pair the store accepts. Give both or neither; default: random
+   * ones made on first start and kept in `<dataDir>/credentials.json`.
+   */
   accessKeyId?: string;
-  /** Default 'local-secret-key'. */
   secretAccessKey?: string;
   /** Default 'uploads'; created at start if missing. */
   bucket?: string;
@@ -36,6 +44,10 @@ export interface LocalS3Options {
   clock?: () => number;
   /** Receives unexpected errors (answered as 500 InternalError). Default console.error. */
   onInternalError?: (error: unknown) => void;
+  /** A request body that sends no byte for this long is refused (400 RequestTimeout) and its connection closed. Default 20 s; 0 never. */
+  bodyIdleTimeoutMs?: number;
+  /** Connections beyond this many are closed at once. Default 512. */
+  maxConnections?: number;
 }
 
 export interface LocalS3 {
@@ -62,12 +74,18 @@ export function defaultBucketCors(origins: readonly string[]): CorsRule[] {
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? 'us-east-1';
-  const accessKeyId = options.accessKeyId ?? 'local-access-key';
-  const secretAccessKey = options.secretAccessKey ?? 'local-secret-key';
+  if ((options.accessKeyId === undefined) !== (options.secretAccessKey === undefined)) {
+    throw new TypeError('startLocalS3: give both accessKeyId and secretAccessKey, or neither');
+  }
   const bucket = options.bucket ?? 'uploads';
   const clock = options.clock ?? Date.now;
   const now = (): Date => new Date(clock());
-  const store = await DiskStore.open(resolve(options.dataDir));
+  const dataDir = resolve(options.dataDir);
+  const store = await DiskStore.open(dataDir);
+  const { accessKeyId, secretAccessKey } =
+    options.accessKeyId !== undefined && options.secretAccessKey !== undefined
+      ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
+      : await loadOrCreateCredentials(dataDir);
   const cors = defaultBucketCors(options.corsOrigins ?? ['*']);
   if (!(await store.createBucket(bucket, cors, now()))) await store.setCors(bucket, cors);
 
@@ -77,10 +95,12 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     region,
     ownerId: 'local-s3-owner',
     credentials: { accessKeyId, secretAccessKey, region },
+    bodyIdleTimeoutMs: options.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS,
     onInternalError: options.onInternalError ?? ((error) => console.error('[local-s3] internal error', error)),
   });
   // requestTimeout 0: a 5 GiB part on a slow link must not be cut off by Node's 300 s default.
   const server = createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, handler);
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   server.on('clientError', answerClientError);
   // Expect: 100-continue is answered by the handler once auth and upload checks pass, so a
   // refused request does not make the client send its body first (as S3 does).

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { z } from 'zod';
 
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+/** `mode` applies from creation (a secret is never readable by others, even for a moment). */
+export async function writeJsonAtomic(path: string, value: unknown, mode?: number): Promise<void> {
   const temp = `${path}.${randomUUID()}.tmp`;
   try {
-    await writeFile(temp, JSON.stringify(value));
+    await writeFile(temp, JSON.stringify(value), mode === undefined ? undefined : { mode });
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });

@@ -196,7 +196,7 @@ describe('key safety', () => {
     for (const [i, Key] of keys.entries()) expect((await read(Key)).toString()).toBe(`body ${i}`);
     // Nothing beside dataDir, and inside it only the store's own layout (hashes, never key text).
     expect(await readdir(t.sandbox)).toEqual(['data']);
-    const layout = /^(buckets\/[a-z0-9.-]+\/(bucket\.json|objects\/[0-9a-f]{2}\/[0-9a-f]{64}(\.json|\.[0-9a-f-]{36}\.data))|uploads\/[\w-]+\/(upload\.json|\d+\.json|\d+\.[0-9a-f-]{36}\.data))$/;
+    const layout = /^(credentials\.json|buckets\/[a-z0-9.-]+\/(bucket\.json|objects\/[0-9a-f]{2}\/[0-9a-f]{64}(\.json|\.[0-9a-f-]{36}\.data))|uploads\/[\w-]+\/(upload\.json|\d+\.json|\d+\.[0-9a-f-]{36}\.data))$/;
     const files = (await allFiles(t.dataDir)).map((f) => relative(t.dataDir, f));
     expect(files.filter((f) => !layout.test(f))).toEqual([]);
     const { Contents = [] } = await t.client.send(new ListObjectsV2Command({ Bucket }));

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
+import { s3Errors } from './s3-error.js';
 
 export class ClientAbortedError extends Error {
   override name = 'ClientAbortedError';
@@ -14,10 +15,19 @@ export class ClientAbortedError extends Error {
 
 /** Responses owed a `100 Continue` once the body is actually wanted (after auth and upload checks). */
 const pendingContinue = new WeakMap<IncomingMessage, ServerResponse>();
+/** How long each request's body may go without a byte before it is refused. */
+const idleTimeouts = new WeakMap<IncomingMessage, number>();
 
-/** For `Expect: 100-continue` requests: the interim 100 is sent only when an operation starts reading the body. */
-export function deferContinue(req: IncomingMessage, res: ServerResponse): void {
+export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 20_000;
+
+/**
+ * Called for every request before any operation runs: `Expect: 100-continue`
+ * gets its interim 100 only when an operation starts reading the body, and the
+ * body may stall at most `idleTimeoutMs`.
+ */
+export function prepareBody(req: IncomingMessage, res: ServerResponse, idleTimeoutMs: number): void {
   if (/100-continue/i.test(req.headers.expect ?? '')) pendingContinue.set(req, res);
+  idleTimeouts.set(req, idleTimeoutMs);
 }
 
 export function requestBody(req: IncomingMessage, highWaterMark = 1024 * 1024): Readable {
@@ -37,6 +47,31 @@ export function requestBody(req: IncomingMessage, highWaterMark = 1024 * 1024): 
   body.on('close', () => {
     if (!req.complete) req.unpipe(body);
   });
+  watchIdle(req, body, idleTimeouts.get(req) ?? DEFAULT_BODY_IDLE_TIMEOUT_MS);
   req.pipe(body);
   return body;
+}
+
+/**
+ * A body that stops arriving (a byte every few seconds, or none) fails with S3's
+ * RequestTimeout instead of holding a connection and a temp file forever. Time
+ * the store itself holds the client back (backpressure from a slow disk) does not count.
+ */
+function watchIdle(req: IncomingMessage, body: PassThrough, idleTimeoutMs: number): void {
+  if (idleTimeoutMs <= 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    if (req.complete || body.destroyed) return;
+    timer = setTimeout(() => {
+      if (req.complete || body.destroyed) return;
+      if (body.writableNeedDrain || req.isPaused()) return arm();
+      body.destroy(s3Errors.requestTimeout());
+    }, idleTimeoutMs);
+    timer.unref();
+  };
+  req.on('data', arm);
+  req.once('end', () => clearTimeout(timer));
+  body.once('close', () => clearTimeout(timer));
+  arm();
 }

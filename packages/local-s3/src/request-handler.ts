@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticate } from './authenticate.js';
 import type { StoreCredentials } from './authenticate.js';
-import { answerPreflight, applyCorsHeaders } from './cors-handling.js';
+import { answerPreflight, applyCorsHeaders, refuseForeignPost } from './cors-handling.js';
 import type { StoreContext } from './operation.js';
-import { deferContinue } from './request-body.js';
+import { prepareBody } from './request-body.js';
 import { parseRequestTarget } from './request-target.js';
 import type { RequestTarget } from './request-target.js';
 import { sendError } from './respond.js';
@@ -18,6 +18,8 @@ import { S3Error, s3Errors } from './s3-error.js';
 
 export interface HandlerConfig extends StoreContext {
   credentials: StoreCredentials;
+  /** A request body that sends nothing for this long is refused with RequestTimeout; 0 never. */
+  bodyIdleTimeoutMs: number;
   /** Called with unexpected (non-S3) errors, which are answered as 500 InternalError. */
   onInternalError: (error: unknown) => void;
 }
@@ -31,6 +33,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, config: Handler
     return;
   }
   applyCorsHeaders(req, res, config.store, target.bucket);
+  refuseForeignPost(req, config.store, target.bucket);
   const auth = authenticate({ method, target, rawHeaders: req.rawHeaders, headers: req.headers }, config.credentials, config.now().getTime());
   if (Buffer.byteLength(target.key) > MAX_KEY_BYTES) throw s3Errors.keyTooLong(Buffer.byteLength(target.key));
   const operation = routeRequest(method, target);
@@ -54,7 +57,7 @@ export function createRequestHandler(config: HandlerConfig): (req: IncomingMessa
     // Errors on the request stream are surfaced through pipeline(); this keeps stray ones from crashing the process.
     req.on('error', () => undefined);
     res.on('error', () => undefined);
-    deferContinue(req, res);
+    prepareBody(req, res, config.bodyIdleTimeoutMs);
     let resource = req.url ?? '/';
     const run = async (): Promise<void> => {
       const target = parseRequestTarget(req.url ?? '/');

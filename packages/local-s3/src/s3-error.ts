@@ -37,6 +37,8 @@ export const s3Errors = {
     new S3Error(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.', { extra: { 'Content-MD5': digest } }),
   incompleteBody: () =>
     new S3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header'),
+  requestTimeout: () =>
+    new S3Error(400, 'RequestTimeout', 'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.'),
   missingContentLength: () =>
     new S3Error(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.'),
   sha256Mismatch: (clientSha256: string, computed: string) =>

@@ -39,3 +39,7 @@ export async function startBackends(options: StartBackendsOptions = {}): Promise
 export { startLocalBackend } from './local-backend.js';
 export { RGW_CONNECTION_FILE, RgwUnavailableError, readRgwConnection, startRgwBackend } from './rgw-backend.js';
 export { createTestClient } from './test-client.js';
+export { parseResponses, rawExchange } from './raw-http.js';
+export type { RawExchange, RawOptions, RawResponse } from './raw-http.js';
+export { sendSigned, signRequest } from './signed-request.js';
+export type { RequestToSign, SignedRequest, SigningIdentity } from './signed-request.js';
