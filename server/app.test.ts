@@ -18,6 +18,7 @@ import { runJanitorPass } from './janitor.js';
 import { runStartupChecks } from './startup-checks.js';
 import { startBackends } from '@s3-big-upload/local-s3/testing';
 
+const METRICS_TOKEN = 'metrics-token-0123456789';
 const ORIGIN = 'http://localhost:3000';
 const backends = await startBackends({ corsOrigins: [ORIGIN] });
 afterAll(() => Promise.all(backends.map((b) => b.close())));
@@ -80,7 +81,7 @@ function shuffle<T>(items: T[]): T[] {
 describe.each(backends)('$name', (backend) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp(backend, { allowedContentTypes: ['image/*', 'application/octet-stream'] });
+    app = await startTestApp(backend, { allowedContentTypes: ['image/*', 'application/octet-stream'], metricsToken: METRICS_TOKEN });
   });
   afterAll(() => app?.close());
 
@@ -129,7 +130,7 @@ describe.each(backends)('$name', (backend) => {
     expect(download.headers.get('content-disposition')).toContain('attachment; filename="beach _1_.png"');
     expect(Buffer.from(await download.arrayBuffer()).equals(data)).toBe(true);
 
-    const metrics = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${app.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(metrics).toMatch(/^uploads_completed_total 1$/m);
     expect(metrics).toMatch(/^parts_signed_total 3$/m);
     expect(metrics).toContain('http_request_duration_seconds_bucket');

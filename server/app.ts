@@ -18,6 +18,7 @@ import { RateLimitedError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { jsonBody, refuseDeclaredOversize } from './middleware/json-body.js';
 import { apiNotFound, createErrorHandler, methodNotAllowed } from './middleware/error-handler.js';
+import { createOpsRouter } from './routes/ops.js';
 import { createUploadsRouter } from './routes/uploads.js';
 import type { UploadsConfig } from './routes/uploads.js';
 import type { UploadStore } from './s3/upload-store.js';
@@ -25,7 +26,7 @@ import type { UploadStore } from './s3/upload-store.js';
 /** 10,000 parts with quoted ETags is ~600 KiB of JSON. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
-export type AppConfig = UploadsConfig & Pick<Config, 'publicOrigin' | 'concurrency' | 'partIdleTimeoutMs' | 'rateLimitPerMinute' | 'trustProxy'>;
+export type AppConfig = UploadsConfig & Pick<Config, 'publicOrigin' | 'concurrency' | 'partIdleTimeoutMs' | 'rateLimitPerMinute' | 'trustProxy' | 'metricsToken'>;
 
 export interface AppDeps {
   config: AppConfig;
@@ -100,19 +101,20 @@ export function createApp(deps: AppDeps): Express {
   app.use(refuseDeclaredOversize(JSON_BODY_LIMIT));
   app.use(securityHeaders(config.publicOrigin, deps.storageOrigin));
 
-  app.get('/health', async (_req, res) => {
-    try {
-      await store.checkBucket();
-      res.json({ status: 'ok' });
-    } catch (error) {
-      logger.warn({ err: error }, 'health check: bucket unreachable');
-      res.status(503).json({ status: 'unavailable' });
-    }
-  });
-
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  // Everything outside the API (health, metrics, the built client) has its own budget of the same size.
+  if (config.rateLimitPerMinute > 0) {
+    app.use(
+      /^(?!\/api(\/|$))/,
+      rateLimit({
+        windowMs: 60_000,
+        limit: config.rateLimitPerMinute,
+        standardHeaders: 'draft-8',
+        legacyHeaders: false,
+        handler: (_req, _res, next) => next(new RateLimitedError()),
+      }),
+    );
+  }
+  app.use(createOpsRouter({ store, metrics, clock: deps.clock, logger, metricsToken: config.metricsToken }));
 
   // Mounted at the root so routes are spelled with API_ROUTES from shared/api.ts.
   const api = express.Router();

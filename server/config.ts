@@ -46,6 +46,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Express's 'trust proxy': false, a hop count, or addresses/subnets of the proxies in front. */
   trustProxy: boolean | number | string;
+  /** Bearer token /metrics requires; undefined: /metrics is off (404). */
+  metricsToken: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   localS3Dir: string;
   /** Port of the embedded store; 0 picks a free one. Fixed ports keep presigned URLs valid across restarts. */
@@ -166,6 +168,7 @@ const EnvSchema = z.object({
       return value === 'true' ? true : text.trim();
     })
     .default(false),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 24`)').regex(/^\S+$/, 'must not contain spaces').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).extend(LocalS3Env.shape);
 
@@ -222,6 +225,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     janitorIntervalMs: e.JANITOR_INTERVAL,
     rateLimitPerMinute: e.RATE_LIMIT,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     localS3Dir: e.LOCAL_S3_DIR,
     localS3Port: e.LOCAL_S3_PORT,

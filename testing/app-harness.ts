@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { createApp } from '../server/app.js';
 import type { AppConfig } from '../server/app.js';
 import { createMetrics } from '../server/metrics.js';
@@ -56,21 +57,30 @@ export function testAppConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     partIdleTimeoutMs: 30_000,
     rateLimitPerMinute: 0,
     trustProxy: false,
+    metricsToken: undefined,
     ...overrides,
   };
 }
 
-export async function startTestApp(backend: S3Backend, overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Where the app logs (pino); default silent, or LOG_LEVEL to stdout. */
+  logger?: Logger;
+  /** Wraps the real store, e.g. to count calls. */
+  wrapStore?: (store: UploadStore) => UploadStore;
+}
+
+export async function startTestApp(backend: S3Backend, overrides: Partial<AppConfig> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const config = testAppConfig({ keyPrefix: `test-${randomUUID().slice(0, 8)}/`, ...overrides });
   const s3 = createS3Client({ endpoint: backend.endpoint, region: backend.region, accessKeyId: backend.accessKeyId, secretAccessKey: backend.secretAccessKey });
   const clock = createFakeClock();
   const metrics = createMetrics();
-  const store = new S3UploadStore({ client: s3, bucket: backend.bucket });
+  const real = new S3UploadStore({ client: s3, bucket: backend.bucket });
+  const store = options.wrapStore ? options.wrapStore(real) : real;
   const app = createApp({
     config,
     store,
     clock,
-    logger: pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
     metrics,
     storageOrigin: new URL(backend.endpoint).origin,
   });
