@@ -14,7 +14,7 @@ import { API_PREFIX, API_ROUTES } from '../shared/api.js';
 import type { ClientConfig } from '../shared/api.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import { RateLimitedError } from './errors.js';
+import { NotFoundError, RateLimitedError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { jsonBody, refuseDeclaredOversize } from './middleware/json-body.js';
 import { apiNotFound, createErrorHandler, methodNotAllowed } from './middleware/error-handler.js';
@@ -38,6 +38,8 @@ export interface AppDeps {
   storageOrigin: string;
   /** Built client (dist/client); omitted in tests. */
   staticDir?: string;
+  /** How long a JSON body may stall before a 408; default 10 s (tests shorten it). */
+  bodyIdleTimeoutMs?: number;
 }
 
 function securityHeaders(publicOrigin: string, storageOrigin: string) {
@@ -135,7 +137,7 @@ export function createApp(deps: AppDeps): Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  api.use(API_PREFIX, jsonBody({ limit: JSON_BODY_LIMIT }));
+  api.use(API_PREFIX, jsonBody({ limit: JSON_BODY_LIMIT, ...(deps.bodyIdleTimeoutMs !== undefined && { idleTimeoutMs: deps.bodyIdleTimeoutMs }) }));
   api
     .route(API_ROUTES.config)
     .get((_req, res) => {
@@ -165,6 +167,8 @@ export function createApp(deps: AppDeps): Express {
     });
   }
 
+  // Anything else (no built client, or a request that does not want the page) is a JSON 404 too.
+  app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path.slice(0, 200)}`)));
   app.use(createErrorHandler(logger));
   return app;
 }

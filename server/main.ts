@@ -16,6 +16,7 @@ import type { Config } from './config.js';
 import { runJanitorPass, startJanitor } from './janitor.js';
 import { startLocalS3 } from '@s3-big-upload/local-s3';
 import type { LocalS3 } from '@s3-big-upload/local-s3';
+import { answerMalformedRequest } from './malformed-request.js';
 import { createMetrics } from './metrics.js';
 import { createS3Client } from './s3/client.js';
 import { S3UploadStore } from './s3/s3-upload-store.js';
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
   if (config.janitorIntervalMs > 0) void janitorPass();
 
   const server: Server = app.listen(config.port, config.host);
+  server.on('clientError', answerMalformedRequest);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

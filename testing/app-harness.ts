@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { createApp } from '../server/app.js';
 import type { AppConfig } from '../server/app.js';
+import { answerMalformedRequest } from '../server/malformed-request.js';
 import { createMetrics } from '../server/metrics.js';
 import type { Metrics } from '../server/metrics.js';
 import { createS3Client } from '../server/s3/client.js';
@@ -67,6 +68,9 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Wraps the real store, e.g. to count calls. */
   wrapStore?: (store: UploadStore) => UploadStore;
+  /** Serve this folder as the built client. */
+  staticDir?: string;
+  bodyIdleTimeoutMs?: number;
 }
 
 export async function startTestApp(backend: S3Backend, overrides: Partial<AppConfig> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -83,8 +87,11 @@ export async function startTestApp(backend: S3Backend, overrides: Partial<AppCon
     logger: options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
     metrics,
     storageOrigin: new URL(backend.endpoint).origin,
+    ...(options.staticDir !== undefined && { staticDir: options.staticDir }),
+    ...(options.bodyIdleTimeoutMs !== undefined && { bodyIdleTimeoutMs: options.bodyIdleTimeoutMs }),
   });
   const server = app.listen(0, '127.0.0.1');
+  server.on('clientError', answerMalformedRequest);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;
   return {
