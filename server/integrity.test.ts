@@ -11,6 +11,7 @@ import { startTestApp } from '../testing/app-harness.js';
 import type { TestApp } from '../testing/app-harness.js';
 import { startBackends } from '@s3-big-upload/local-s3/testing';
 
+const METRICS_TOKEN = 'integrity-metrics-token-0123456789';
 const backends = await startBackends();
 afterAll(() => Promise.all(backends.map((b) => b.close())));
 
@@ -60,7 +61,7 @@ function flipOneByte(part: Buffer): Uint8Array<ArrayBuffer> {
 describe.each(backends)('integrity on $name', (backend) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp(backend);
+    app = await startTestApp(backend, { metricsToken: METRICS_TOKEN });
   });
   afterAll(() => app?.close());
 
@@ -120,7 +121,7 @@ describe.each(backends)('integrity on $name', (backend) => {
     await expect(app.s3.send(new HeadObjectCommand({ Bucket: app.bucket, Key: upload.key }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
     const pending = await app.s3.send(new ListMultipartUploadsCommand({ Bucket: app.bucket, Prefix: upload.key }));
     expect(pending.Uploads ?? []).toEqual([]);
-    const metrics = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${app.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(metrics).toMatch(/^checksum_mismatches_total 1$/m);
   });
 
