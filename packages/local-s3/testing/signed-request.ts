@@ -22,6 +22,8 @@ export interface RequestToSign {
   body?: string | Uint8Array<ArrayBuffer>;
   /** Default: the body's real SHA-256. */
   payloadHash?: string;
+  /** Default: now. */
+  signingDate?: Date;
 }
 
 export interface SignedRequest {
@@ -68,11 +70,15 @@ export async function signRequest(identity: SigningIdentity, request: RequestToS
     protocol: url.protocol,
     hostname: url.hostname,
     port: Number(url.port),
-    path: request.path,
+    // S3's canonical URI: each raw segment decoded, then encoded once (so %2E%2E signs as ..).
+    path: request.path
+      .split('/')
+      .map((segment) => encodeURIComponent(decodeURIComponent(segment)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+      .join('/'),
     query: request.query ?? {},
     headers: { host: url.host, 'x-amz-content-sha256': payloadHash, ...request.headers },
     body,
-  });
+  }, request.signingDate === undefined ? {} : { signingDate: request.signingDate });
   const query = Object.entries(request.query ?? {})
     .map(([k, v]) => (v === '' ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`))
     .join('&');
