@@ -493,6 +493,7 @@ describe.each(backends)('$name', (backend) => {
     // Logs: no stack trace, nothing at error level or above.
     const logged = logLines.slice(logsBefore);
     expect(logged.filter((line) => /"stack"|\n\s+at /.test(line) || (JSON.parse(line) as { level: number }).level >= 50)).toEqual([]);
+    expect(backend.internalErrors ?? []).toEqual([]);
     expect(await snapshot()).toBe(before);
   });
 

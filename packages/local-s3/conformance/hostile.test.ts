@@ -426,6 +426,7 @@ describe.each(backends)('$name', (backend) => {
     const answer = await c.run(fixture);
     expect(answer.status, answer.body.slice(0, 600)).toBe(c.status);
     expect(codeOf(answer.body)).toBe(c.code);
+    expect(backend.internalErrors ?? []).toEqual([]);
     expect(await snapshot()).toBe(before);
   });
 });

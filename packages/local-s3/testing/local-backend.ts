@@ -8,7 +8,15 @@ import { AWS_EXACT, type S3Backend } from './s3-backend.js';
 export async function startLocalBackend(corsOrigins: string[] | undefined): Promise<S3Backend> {
   const dataDir = await mkdtemp(join(tmpdir(), 'local-s3-test-'));
   try {
-    const store = await startLocalS3({ dataDir, ...(corsOrigins !== undefined && { corsOrigins }) });
+    const internalErrors: unknown[] = [];
+    const store = await startLocalS3({
+      dataDir,
+      ...(corsOrigins !== undefined && { corsOrigins }),
+      onInternalError: (error) => {
+        internalErrors.push(error);
+        console.error('[local-s3] internal error', error);
+      },
+    });
     return {
       name: 'local',
       endpoint: store.endpoint,
@@ -17,6 +25,7 @@ export async function startLocalBackend(corsOrigins: string[] | undefined): Prom
       secretAccessKey: store.secretAccessKey,
       bucket: store.bucket,
       quirks: AWS_EXACT,
+      internalErrors,
       close: async () => {
         await store.close();
         await rm(dataDir, { recursive: true, force: true });

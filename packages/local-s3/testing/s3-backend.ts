@@ -25,6 +25,8 @@ export interface S3Backend {
   secretAccessKey: string;
   bucket: string;
   quirks: S3BackendQuirks;
+  /** The embedded store only: unexpected errors it answered with 500 (their stack traces). Empty when all is well. */
+  internalErrors?: readonly unknown[];
   close(): Promise<void>;
 }
 
