@@ -53,9 +53,13 @@ export function startJanitor(options: { intervalMs: number; pass: () => Promise<
     // A slow pass is never overlapped by the next tick.
     if (running) return;
     running = true;
-    options.pass().finally(() => {
-      running = false;
-    });
+    void options
+      .pass()
+      // A pass reports its own failures; a rejection must not crash the process, and the next tick runs again.
+      .catch(() => undefined)
+      .finally(() => {
+        running = false;
+      });
   }, options.intervalMs);
   timer.unref();
   return () => clearInterval(timer);

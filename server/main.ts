@@ -134,11 +134,19 @@ async function main(): Promise<void> {
     stopJanitor();
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     force.unref();
-    server.close(async () => {
+    const stopped = async () => {
       s3.destroy();
       await local?.close();
       logger.info('stopped');
-      process.exit(0);
+    };
+    server.close(() => {
+      stopped().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
     });
     server.closeIdleConnections();
   };
