@@ -1,6 +1,8 @@
 /**
  * Fast-link throughput, MB/s: the ceiling (bare page, 6 parallel part PUTs),
- * the app (change event to Done), and the peer (lib-storage from Node), all into
+ * the app (change event to Done) with checksums on (CHECKSUM_MODE=md5, the
+ * default: parts hashed in Web Workers, Content-MD5 enforced by the store) and
+ * off (a second app server), and the peer (lib-storage from Node), all into
  * the same store, alternating within each round: the embedded store always, and
  * Ceph RGW too when `scripts/rgw.sh up` has it running.
  */
@@ -22,10 +24,15 @@ interface Target {
   /** Shown in labels and log lines; empty for the embedded store (the figures' ids predate RGW). */
   store: string;
   rig: Rig;
+  /** The same store behind an app server with CHECKSUM_MODE=off. */
+  rigChecksumsOff: Rig;
   ceiling: number[];
   app: number[];
+  appChecksumsOff: number[];
   peer: number[];
 }
+
+const CHECKSUMS_OFF = { CHECKSUM_MODE: 'off' };
 
 export const throughputCase: BenchCase = {
   name: 'throughput',
@@ -33,11 +40,16 @@ export const throughputCase: BenchCase = {
     const filePath = await testFile(fileSize);
     return withCleanup(async (scope) => {
       const embedded = await startRig(scope);
-      const targets: Target[] = [{ id: 'throughput', store: '', rig: embedded, ceiling: [], app: [], peer: [] }];
+      // Its own embedded store, like the first app's: same code, same disk.
+      const embeddedOff = await startRig(scope, { browser: embedded.browser, env: CHECKSUMS_OFF });
+      const targets: Target[] = [
+        { id: 'throughput', store: '', rig: embedded, rigChecksumsOff: embeddedOff, ceiling: [], app: [], appChecksumsOff: [], peer: [] },
+      ];
       const rgw = await openRgwBenchStore(scope);
       if (rgw.up) {
         const rig = await startRig(scope, { store: rgw.store, browser: embedded.browser });
-        targets.push({ id: 'throughput.rgw', store: 'Ceph RGW', rig, ceiling: [], app: [], peer: [] });
+        const rigChecksumsOff = await startRig(scope, { store: rgw.store, browser: embedded.browser, env: CHECKSUMS_OFF });
+        targets.push({ id: 'throughput.rgw', store: 'Ceph RGW', rig, rigChecksumsOff, ceiling: [], app: [], appChecksumsOff: [], peer: [] });
         log(`throughput: also against Ceph RGW at ${rgw.store.endpoint}, bucket ${rgw.store.bucket}`);
       } else {
         log(`throughput: Ceph RGW is not up (${rgw.reason}); embedded store only`);
@@ -52,6 +64,8 @@ export const throughputCase: BenchCase = {
           log(`throughput round ${round}/${runs}:${where} ceiling ${target.ceiling.at(-1)!.toFixed(1)} MB/s`);
           target.app.push(await appOnce(rig, filePath, fileSize));
           log(`throughput round ${round}/${runs}:${where} app ${target.app.at(-1)!.toFixed(1)} MB/s`);
+          target.appChecksumsOff.push(await appOnce(target.rigChecksumsOff, filePath, fileSize));
+          log(`throughput round ${round}/${runs}:${where} app with checksums off ${target.appChecksumsOff.at(-1)!.toFixed(1)} MB/s`);
           const result = await runPeer(rig.s3, rig.app, filePath, fileSize);
           await deleteObject(rig.s3, rig.app, result.key);
           target.peer.push(megabytesPerSecond(result.bytes, result.totalMs));
@@ -81,7 +95,15 @@ function measurementsOf(target: Target, size: string): Measurement[] {
       unit: 'MB/s',
       samples: target.app,
       better: 'higher',
-      note: `headless Chromium, the real UI; from the file input's change event to the card's status Done (create, sign, parts, complete)${storeNote}`,
+      note: `headless Chromium, the real UI; from the file input's change event to the card's status Done (create, sign, parts, complete); CHECKSUM_MODE=md5 (the default)${storeNote}`,
+    },
+    {
+      id: `${target.id}.app-checksums-off`,
+      label: `App with checksums off: choose to Done, ${size}${on}`,
+      unit: 'MB/s',
+      samples: target.appChecksumsOff,
+      better: 'higher',
+      note: `as App, but the server runs with CHECKSUM_MODE=off: no part hashing, no Content-MD5, no ETag checks${storeNote}`,
     },
     {
       id: `${target.id}.peer`,

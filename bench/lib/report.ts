@@ -38,9 +38,21 @@ export interface BenchReport {
 /** Ratios the issue asks for; one is left out when either figure was not measured. */
 export const RATIOS: readonly Omit<Ratio, 'value'>[] = [
   { id: 'app/ceiling', label: 'App ÷ ceiling, fast link', numerator: 'throughput.app', denominator: 'throughput.ceiling' },
+  {
+    id: 'app-checksums-off/ceiling',
+    label: 'App with checksums off ÷ ceiling, fast link',
+    numerator: 'throughput.app-checksums-off',
+    denominator: 'throughput.ceiling',
+  },
   { id: 'slow.app/slow.ceiling', label: 'App ÷ ceiling, slow link', numerator: 'slow.app', denominator: 'slow.ceiling' },
   { id: 'app/peer', label: 'App ÷ peer (lib-storage)', numerator: 'throughput.app', denominator: 'throughput.peer' },
   { id: 'rgw.app/rgw.ceiling', label: 'App ÷ ceiling, fast link, Ceph RGW', numerator: 'throughput.rgw.app', denominator: 'throughput.rgw.ceiling' },
+  {
+    id: 'rgw.app-checksums-off/rgw.ceiling',
+    label: 'App with checksums off ÷ ceiling, fast link, Ceph RGW',
+    numerator: 'throughput.rgw.app-checksums-off',
+    denominator: 'throughput.rgw.ceiling',
+  },
   { id: 'rgw.app/rgw.peer', label: 'App ÷ peer (lib-storage), Ceph RGW', numerator: 'throughput.rgw.app', denominator: 'throughput.rgw.peer' },
 ];
 

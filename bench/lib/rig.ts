@@ -25,10 +25,12 @@ export interface RigOptions {
   store?: ExternalStore;
   /** Share a running browser (its owner stops it) instead of launching one. */
   browser?: Browser;
+  /** Extra server environment, e.g. { CHECKSUM_MODE: 'off' }. */
+  env?: Record<string, string>;
 }
 
 export async function startRig(scope: CleanupScope, options: RigOptions = {}): Promise<Rig> {
-  const app = await startApp(scope, {}, options.store === undefined ? {} : { store: options.store });
+  const app = await startApp(scope, options.env ?? {}, options.store === undefined ? {} : { store: options.store });
   const browser = options.browser ?? (await startBrowser(scope));
   return { app, browser, s3: openStore(scope, app) };
 }
