@@ -100,6 +100,12 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.startsWith('UPLOAD_TTL'))).toMatch(/"soon" is not a duration/);
   });
 
+  it('checks parts with MD5s by default; CHECKSUM_MODE is md5 or off, anything else is refused by name', () => {
+    expect(loadConfig({}, { makeSecret: () => 'x' }).checksumMode).toBe('md5');
+    expect(loadConfig({ CHECKSUM_MODE: 'off' }, { makeSecret: () => 'x' }).checksumMode).toBe('off');
+    expect(problemsOf({ CHECKSUM_MODE: 'crc32' })).toEqual([expect.stringMatching(/^CHECKSUM_MODE: .*"md5"\|"off"/)]);
+  });
+
   it('refuses a public origin with a path and half-set credentials', () => {
     const problems = problemsOf({ PUBLIC_ORIGIN: 'http://localhost:3000/app' });
     expect(problems).toEqual([expect.stringMatching(/^PUBLIC_ORIGIN: must be an origin/)]);
@@ -115,7 +121,7 @@ describe('.env.example', () => {
     expect(Object.keys(env).sort()).toEqual(
       [
         'PORT', 'HOST', 'PUBLIC_ORIGIN', 'S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE',
-        'KEY_PREFIX', 'PART_SIZE', 'MAX_FILE_SIZE', 'ALLOWED_CONTENT_TYPES', 'CONCURRENCY', 'PART_IDLE_TIMEOUT', 'TOKEN_SECRET', 'UPLOAD_TTL', 'PRESIGN_TTL',
+        'KEY_PREFIX', 'PART_SIZE', 'MAX_FILE_SIZE', 'ALLOWED_CONTENT_TYPES', 'CONCURRENCY', 'PART_IDLE_TIMEOUT', 'CHECKSUM_MODE', 'TOKEN_SECRET', 'UPLOAD_TTL', 'PRESIGN_TTL',
         'DOWNLOAD_TTL', 'JANITOR_INTERVAL', 'RATE_LIMIT', 'LOG_LEVEL', 'LOCAL_S3_DIR', 'LOCAL_S3_PORT', 'LOCAL_S3_HOST', 'LOCAL_S3_CORS_ORIGINS', 'TRUST_PROXY',
       ].sort(),
     );
