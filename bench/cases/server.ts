@@ -8,6 +8,7 @@
  *   (startAppServer), 100 virtual clients each running create, sign, PUT of a
  *   one-part file to the store, complete, several rounds; p50/p99 per call type.
  */
+import { createHash } from 'node:crypto';
 import { startAppServer } from '../../testing/app-server.js';
 import { startTestApp } from '../../testing/app-harness.js';
 import { startLocalBackend } from '@s3-big-upload/local-s3/testing';
@@ -28,6 +29,8 @@ const SIGN_CONCURRENCY = 4;
 const CLIENTS = 100;
 const ROUNDS = 5;
 const SMALL_FILE_BYTES = 64 * 1024;
+/** Any valid Content-MD5: the presign bench signs it into each URL, as the app does (CHECKSUM_MODE=md5). */
+const SOME_MD5 = createHash('md5').update('presign bench').digest('base64');
 
 const CALL_TYPES = ['create', 'sign', 'complete'] as const;
 type CallType = (typeof CALL_TYPES)[number];
@@ -71,8 +74,8 @@ async function measurePresign(baseUrl: string, token: string): Promise<PresignRu
   const batches = SIGN_PARTS / MAX_SIGN_BATCH;
   const sign = async (call: number) => {
     const first = (call % batches) * MAX_SIGN_BATCH + 1;
-    const partNumbers = Array.from({ length: MAX_SIGN_BATCH }, (_, i) => first + i);
-    const { parts } = await postJson<SignPartsResponse>(baseUrl + API_ROUTES.sign, { partNumbers }, token);
+    const toSign = Array.from({ length: MAX_SIGN_BATCH }, (_, i) => ({ partNumber: first + i, md5: SOME_MD5 }));
+    const { parts } = await postJson<SignPartsResponse>(baseUrl + API_ROUTES.sign, { parts: toSign }, token);
     if (parts.length !== MAX_SIGN_BATCH) throw new ServerBenchError(`sign answered ${parts.length} URLs, expected ${MAX_SIGN_BATCH}`);
   };
   await runPool(SIGN_WARMUP_CALLS, SIGN_CONCURRENCY, sign);
@@ -120,15 +123,19 @@ async function uploadOnce(baseUrl: string, client: number, body: Blob, latencies
   const session = await timed(latencies, 'create', () =>
     postJson<CreateUploadResponse>(baseUrl + API_ROUTES.uploads, { fileName: `client-${client}.bin`, size: body.size, contentType: 'application/octet-stream' }),
   );
-  const { parts } = await timed(latencies, 'sign', () => postJson<SignPartsResponse>(baseUrl + API_ROUTES.sign, { partNumbers: [1] }, session.token));
-  const url = parts[0]?.url;
-  if (url === undefined) throw new ServerBenchError('sign answered no URL');
-  const put = await fetch(url, { method: 'PUT', body });
+  const bytes = new Uint8Array(await body.arrayBuffer());
+  const md5 = createHash('md5').update(bytes);
+  const { parts } = await timed(latencies, 'sign', () =>
+    postJson<SignPartsResponse>(baseUrl + API_ROUTES.sign, { parts: [{ partNumber: 1, md5: md5.copy().digest('base64') }] }, session.token),
+  );
+  const [part] = parts;
+  if (part === undefined) throw new ServerBenchError('sign answered no URL');
+  const put = await fetch(part.url, { method: 'PUT', body, headers: part.headers });
   const etag = put.headers.get('etag');
   await put.arrayBuffer();
   if (!put.ok || etag === null) throw new ServerBenchError(`part PUT answered ${put.status} (ETag ${etag ?? 'missing'})`);
   const done = await timed(latencies, 'complete', () =>
-    postJson<CompleteUploadResponse>(baseUrl + API_ROUTES.complete, { parts: [{ partNumber: 1, etag }] }, session.token),
+    postJson<CompleteUploadResponse>(baseUrl + API_ROUTES.complete, { parts: [{ partNumber: 1, etag }], expectedEtag: `${createHash('md5').update(md5.digest()).digest('hex')}-1` }, session.token),
   );
   if (done.size !== body.size) throw new ServerBenchError(`complete stored ${done.size} bytes, expected ${body.size}`);
 }

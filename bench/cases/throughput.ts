@@ -24,15 +24,12 @@ interface Target {
   /** Shown in labels and log lines; empty for the embedded store (the figures' ids predate RGW). */
   store: string;
   rig: Rig;
-  /** The same store behind an app server with CHECKSUM_MODE=off. */
-  rigChecksumsOff: Rig;
   ceiling: number[];
   app: number[];
   appChecksumsOff: number[];
   peer: number[];
 }
 
-const CHECKSUMS_OFF = { CHECKSUM_MODE: 'off' };
 
 export const throughputCase: BenchCase = {
   name: 'throughput',
@@ -40,16 +37,11 @@ export const throughputCase: BenchCase = {
     const filePath = await testFile(fileSize);
     return withCleanup(async (scope) => {
       const embedded = await startRig(scope);
-      // Its own embedded store, like the first app's: same code, same disk.
-      const embeddedOff = await startRig(scope, { browser: embedded.browser, env: CHECKSUMS_OFF });
-      const targets: Target[] = [
-        { id: 'throughput', store: '', rig: embedded, rigChecksumsOff: embeddedOff, ceiling: [], app: [], appChecksumsOff: [], peer: [] },
-      ];
+      const targets: Target[] = [{ id: 'throughput', store: '', rig: embedded, ceiling: [], app: [], appChecksumsOff: [], peer: [] }];
       const rgw = await openRgwBenchStore(scope);
       if (rgw.up) {
         const rig = await startRig(scope, { store: rgw.store, browser: embedded.browser });
-        const rigChecksumsOff = await startRig(scope, { store: rgw.store, browser: embedded.browser, env: CHECKSUMS_OFF });
-        targets.push({ id: 'throughput.rgw', store: 'Ceph RGW', rig, rigChecksumsOff, ceiling: [], app: [], appChecksumsOff: [], peer: [] });
+        targets.push({ id: 'throughput.rgw', store: 'Ceph RGW', rig, ceiling: [], app: [], appChecksumsOff: [], peer: [] });
         log(`throughput: also against Ceph RGW at ${rgw.store.endpoint}, bucket ${rgw.store.bucket}`);
       } else {
         log(`throughput: Ceph RGW is not up (${rgw.reason}); embedded store only`);
@@ -64,7 +56,7 @@ export const throughputCase: BenchCase = {
           log(`throughput round ${round}/${runs}:${where} ceiling ${target.ceiling.at(-1)!.toFixed(1)} MB/s`);
           target.app.push(await appOnce(rig, filePath, fileSize));
           log(`throughput round ${round}/${runs}:${where} app ${target.app.at(-1)!.toFixed(1)} MB/s`);
-          target.appChecksumsOff.push(await appOnce(target.rigChecksumsOff, filePath, fileSize));
+          target.appChecksumsOff.push(await appOnce(rig.bare, filePath, fileSize));
           log(`throughput round ${round}/${runs}:${where} app with checksums off ${target.appChecksumsOff.at(-1)!.toFixed(1)} MB/s`);
           const result = await runPeer(rig.s3, rig.app, filePath, fileSize);
           await deleteObject(rig.s3, rig.app, result.key);

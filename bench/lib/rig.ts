@@ -1,6 +1,9 @@
 /**
  * The browser cases' rig: one app server, one Chromium, one SDK client on the
  * store; each run gets a fresh browser context and deletes what it stored.
+ * Beside it, `bare`: a second app server with CHECKSUM_MODE=off on the same
+ * kind of store, whose API the ceiling page calls (it hashes nothing), and
+ * which measures the app with checksums off.
  */
 import type { Browser, Page } from 'playwright';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -11,10 +14,15 @@ import type { CleanupScope } from './cleanup.js';
 import { deleteObject, openStore, startApp, startBrowser } from './harness.js';
 import { megabytesPerSecond } from './size.js';
 
-export interface Rig {
+export interface RigApp {
   app: AppServer;
   browser: Browser;
   s3: S3Client;
+}
+
+export interface Rig extends RigApp {
+  /** The same, with CHECKSUM_MODE=off (its own embedded store, or the same external store). */
+  bare: RigApp;
 }
 
 /** Runs on the page after it loads and before the file is chosen (e.g. network emulation). */
@@ -25,17 +33,17 @@ export interface RigOptions {
   store?: ExternalStore;
   /** Share a running browser (its owner stops it) instead of launching one. */
   browser?: Browser;
-  /** Extra server environment, e.g. { CHECKSUM_MODE: 'off' }. */
-  env?: Record<string, string>;
 }
 
 export async function startRig(scope: CleanupScope, options: RigOptions = {}): Promise<Rig> {
-  const app = await startApp(scope, options.env ?? {}, options.store === undefined ? {} : { store: options.store });
+  const where = options.store === undefined ? {} : { store: options.store };
+  const app = await startApp(scope, {}, where);
   const browser = options.browser ?? (await startBrowser(scope));
-  return { app, browser, s3: openStore(scope, app) };
+  const bareApp = await startApp(scope, { CHECKSUM_MODE: 'off' }, where);
+  return { app, browser, s3: openStore(scope, app), bare: { app: bareApp, browser, s3: openStore(scope, bareApp) } };
 }
 
-export async function withPage<T>(rig: Rig, body: (page: Page) => Promise<T>): Promise<T> {
+export async function withPage<T>(rig: RigApp, body: (page: Page) => Promise<T>): Promise<T> {
   const context = await rig.browser.newContext();
   try {
     return await body(await context.newPage());
@@ -44,19 +52,20 @@ export async function withPage<T>(rig: Rig, body: (page: Page) => Promise<T>): P
   }
 }
 
-/** One ceiling run; MB/s of the PUT phase. */
+/** One ceiling run (through the checksums-off server: the bare page hashes nothing); MB/s of the PUT phase. */
 export async function ceilingOnce(rig: Rig, filePath: string, prepare?: PreparePage): Promise<number> {
-  return withPage(rig, async (page) => {
-    await openCeilingPage(page, rig.app);
+  const { bare } = rig;
+  return withPage(bare, async (page) => {
+    await openCeilingPage(page, bare.app);
     await prepare?.(page);
     const result = await runCeiling(page, filePath);
-    await deleteObject(rig.s3, rig.app, result.key);
+    await deleteObject(bare.s3, bare.app, result.key);
     return megabytesPerSecond(result.bytes, result.putMs);
   });
 }
 
 /** One app run; MB/s from the input's change to Done. */
-export async function appOnce(rig: Rig, filePath: string, bytes: number, prepare?: PreparePage): Promise<number> {
+export async function appOnce(rig: RigApp, filePath: string, bytes: number, prepare?: PreparePage): Promise<number> {
   return withPage(rig, async (page) => {
     await openAppPage(page, rig.app);
     await prepare?.(page);
