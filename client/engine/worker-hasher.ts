@@ -40,14 +40,16 @@ export function createWorkerHasher(options: WorkerHasherOptions = {}): PartHashe
     worker.postMessage({ id: job.id, blob: job.blob });
   }
 
+  function nextWaiting(): Job | undefined {
+    for (let job = waiting.shift(); job; job = waiting.shift()) if (!job.signal?.aborted) return job;
+    return undefined;
+  }
+
   function release(worker: Worker): void {
     running.delete(worker);
-    for (let job = waiting.shift(); job; job = waiting.shift()) {
-      if (job.signal?.aborted) continue;
-      start(worker, job);
-      return;
-    }
-    idle.push(worker);
+    const job = nextWaiting();
+    if (job) start(worker, job);
+    else idle.push(worker);
   }
 
   function spawn(): Worker {
@@ -67,6 +69,9 @@ export function createWorkerHasher(options: WorkerHasherOptions = {}): PartHashe
       running.delete(worker);
       worker.terminate();
       workers -= 1;
+      // Jobs waiting for this worker go to a fresh one.
+      const job = nextWaiting();
+      if (job) start(spawn(), job);
     };
     return worker;
   }
