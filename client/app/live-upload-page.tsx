@@ -3,8 +3,10 @@
  * (HTTP API + XHR transport) with the server's concurrency.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { ClientConfig } from '../../shared/api.js';
+import { CreateUploadResponse, type ClientConfig } from '../../shared/api.js';
 import { createHttpApi } from '../engine/http-api.js';
+import { localAbortStorage } from '../engine/pending-aborts.js';
+import type { UploadSession } from '../engine/types.js';
 import { createUploader } from '../engine/uploader.js';
 import { createWorkerHasher } from '../engine/worker-hasher.js';
 import { createXhrTransport } from '../engine/xhr-transport.js';
@@ -66,8 +68,13 @@ function ConfiguredUploadPage({ config }: { config: ClientConfig }) {
         hasher: createWorkerHasher(),
         concurrency: config.concurrency,
         partIdleTimeoutMs: config.partIdleTimeoutMs,
+        pendingAborts: localAbortStorage(localStorage, isSession),
       }),
     [config.concurrency, config.partIdleTimeoutMs],
   );
   return <UploadPage uploader={uploader} limits={config} />;
+}
+
+function isSession(value: unknown): value is UploadSession {
+  return CreateUploadResponse.safeParse(value).success;
 }

@@ -40,7 +40,8 @@ export function isBadDigestResponse(status: number, body: string): boolean {
   return status === 400 && body.includes('<Code>BadDigest</Code>');
 }
 
-function isRetryableApiError(error: unknown): boolean {
+/** Network errors, 5xx, 408 and 429: an API call that may succeed when repeated. */
+export function isRetryableApiCallError(error: unknown): boolean {
   return error instanceof NetworkError || (error instanceof ApiError && isRetryableStatus(error.status));
 }
 
@@ -51,11 +52,24 @@ export interface ApiRetryOptions {
   signal?: AbortSignal;
   /** When given, a failure while offline waits for the network without spending a retry. */
   network?: NetworkStatus;
+  /**
+   * Epoch ms: while the server is unreachable (no answer, 502, 503, 504) keep retrying at the
+   * last delay until then, after the delays are spent. For calls that must not give up while
+   * they can still succeed, such as complete while the upload token is valid.
+   */
+  keepTryingUntil?: number;
+  /** Told before each wait, e.g. to show that the app is retrying. */
+  onRetry?: (error: unknown) => void;
+}
+
+/** No answer, or an answer saying the server or the store behind it is unavailable for now. */
+export function isUnreachableError(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof ApiError && (error.status === 502 || error.status === 503 || error.status === 504));
 }
 
 /** Calls `call` until it succeeds, retrying network errors, 5xx, 408 and 429; 4xx ApiErrors are final. */
 export async function retryApiCall<T>(call: () => Promise<T>, options: ApiRetryOptions): Promise<T> {
-  const { clock, delays, random, signal, network } = options;
+  const { clock, delays, random, signal, network, keepTryingUntil, onRetry } = options;
   for (let retry = 0; ; ) {
     try {
       const value = await call();
@@ -64,14 +78,19 @@ export async function retryApiCall<T>(call: () => Promise<T>, options: ApiRetryO
       return value;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (!isRetryableApiError(error)) throw error;
+      if (!isRetryableApiCallError(error)) throw error;
       if (network && !network.isOnline()) {
         await network.waitOnline(signal);
         continue;
       }
-      const delay = backoffDelay(delays, retry, random);
+      let delay = backoffDelay(delays, retry, random);
+      if (delay === undefined && keepTryingUntil !== undefined && isUnreachableError(error)) {
+        delay = backoffDelay(delays, delays.length - 1, random);
+        if (delay !== undefined && clock.now() + delay >= keepTryingUntil) delay = undefined;
+      }
       if (delay === undefined) throw error;
       retry += 1;
+      onRetry?.(error);
       await clock.sleep(delay, signal);
     }
   }

@@ -11,9 +11,10 @@ import { EtagMismatchError, IntegrityError, MissingEtagError, NetworkError, Part
 import type { IdleWatchdog } from './idle-watchdog.js';
 import { MissingEtagJudge } from './missing-etag-judge.js';
 import { PartDigests } from './part-digests.js';
+import type { PendingAborts } from './pending-aborts.js';
 import { PartSigner } from './part-signer.js';
 import { ProgressTracker } from './progress-tracker.js';
-import { backoffDelay, isBadDigestResponse, isExpiredUrlResponse, isRetryableStatus, retryApiCall } from './retry.js';
+import { backoffDelay, type ApiRetryOptions, isBadDigestResponse, isExpiredUrlResponse, isRetryableStatus, retryApiCall } from './retry.js';
 import type { PartScheduler, PartSource } from './scheduler.js';
 import type { Clock, NetworkStatus, PartHasher, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
 
@@ -31,6 +32,8 @@ export interface UploadRunDeps {
   hasher: PartHasher | undefined;
   /** Cuts part attempts with no upload progress for a while (to be retried); null never cuts. */
   idleWatchdog: IdleWatchdog | null;
+  /** Aborts on the store, kept and retried until they get through. */
+  aborts: PendingAborts;
 }
 
 /** MD5s computed at once; more would only compete with the PUTs for CPU. */
@@ -97,7 +100,8 @@ export class UploadRun implements PartSource {
       const expectedEtag = await this.#expectedObjectEtag();
       const parts = [...this.#etags].map(([partNumber, etag]) => ({ partNumber, etag })).sort((a, b) => a.partNumber - b.partNumber);
       const request = { parts, ...(expectedEtag !== undefined && { expectedEtag }) };
-      const result = await this.#callApi(() => this.#deps.api.complete(session, request, this.#stop.signal));
+      // Every part is stored: while the server is unreachable, complete keeps trying as long as the token is valid.
+      const result = await this.#callApi(() => this.#deps.api.complete(session, request, this.#stop.signal), { keepTryingUntil: session.expiresAt });
       // The server deletes an object whose ETag differs (checksum_mismatch); this check holds even if it did not.
       if (expectedEtag !== undefined && session.checksum.etagIsMd5 && !sameEtag(result.etag, expectedEtag)) {
         throw new IntegrityError(expectedEtag, result.etag);
@@ -368,19 +372,13 @@ export class UploadRun implements PartSource {
     return sameEtag(etag, expected) ? undefined : new EtagMismatchError(partNumber, status, etag, expected);
   }
 
-  #callApi<T>(call: () => Promise<T>): Promise<T> {
+  #callApi<T>(call: () => Promise<T>, extra: Pick<ApiRetryOptions, 'keepTryingUntil'> = {}): Promise<T> {
     const { clock, retryDelays, random, network } = this.#deps;
-    return retryApiCall(call, { clock, delays: retryDelays, random, network, signal: this.#stop.signal });
+    return retryApiCall(call, { clock, delays: retryDelays, random, network, signal: this.#stop.signal, ...extra });
   }
 
-  /** Best effort: the first call starts before the caller sees the rejection; failures are retried, then dropped. */
+  /** The first call starts before the caller sees the rejection; an abort that cannot get through is kept and retried. */
   #abortOnStore(session: UploadSession): void {
-    discardUpload(this.#deps, session).catch(() => undefined);
+    this.#deps.aborts.abort(session).catch(() => undefined);
   }
-}
-
-/** Aborts the multipart upload on the store, retrying what can succeed on retry. */
-export function discardUpload(deps: Pick<UploadRunDeps, 'api' | 'clock' | 'retryDelays' | 'random'>, session: UploadSession): Promise<void> {
-  const { api, clock, retryDelays, random } = deps;
-  return retryApiCall(() => api.abort(session), { clock, delays: retryDelays, random });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, MissingEtagError, PartIdleError, PartUploadError } from './errors.js';
+import { ApiError, MissingEtagError, NetworkError, PartIdleError, PartUploadError } from './errors.js';
 import { backoffDelay, isExpiredUrlResponse } from './retry.js';
 import { fakeFile } from './testing/fake-api.js';
 import { createHarness, track } from './testing/engine-harness.js';
@@ -252,5 +252,31 @@ describe('part retries', () => {
     expect(refused.state).toBe('rejected');
     expect(refused.error).toMatchObject({ name: 'ApiError', status: 413, code: 'file_too_large' });
     expect(api.callsOf('create')).toHaveLength(2);
+  });
+});
+
+describe('complete while the server is unreachable', () => {
+  it('keeps retrying complete (past the retry delays) while the token is valid, and never aborts the stored parts', async () => {
+    const { uploader, transport, api, clock } = createHarness({ concurrency: 1, retryDelays: [100, 200, 400] });
+    for (let i = 0; i < 20; i += 1) api.fail('complete', i % 2 === 0 ? new NetworkError('no answer') : new ApiError(503, 'unknown', 'HTTP 503'));
+    const done = track(uploader.upload(fakeFile('c.bin', 10)));
+    (await transport.nextRequest()).respond();
+    await clock.advance(100 + 200 + 400 * 17);
+    expect(done.state).toBe('pending');
+    await clock.advance(400);
+    expect(done.state).toBe('resolved');
+    expect(api.callsOf('complete')).toHaveLength(21);
+    expect(api.callsOf('abort')).toHaveLength(0);
+  });
+
+  it('gives up on a complete the server refuses (4xx), and aborts', async () => {
+    const { uploader, transport, api } = createHarness({ concurrency: 1 });
+    api.fail('complete', new ApiError(400, 'missing_parts', 'part 1 is missing'));
+    const done = track(uploader.upload(fakeFile('m.bin', 10)));
+    (await transport.nextRequest()).respond();
+    await flush();
+    expect(done.state).toBe('rejected');
+    expect(api.callsOf('complete')).toHaveLength(1);
+    expect(api.callsOf('abort')).toHaveLength(1);
   });
 });

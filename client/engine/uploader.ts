@@ -5,10 +5,11 @@
 import { realClock } from './clock.js';
 import { IdleWatchdog } from './idle-watchdog.js';
 import { defaultNetworkStatus } from './network.js';
+import { memoryAbortStorage, PendingAborts, type PendingAbortStorage } from './pending-aborts.js';
 import { DEFAULT_RETRY_DELAYS } from './retry.js';
 import { PartScheduler } from './scheduler.js';
 import type { Clock, NetworkStatus, PartHasher, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
-import { UploadRun, discardUpload, type UploadFile } from './upload-run.js';
+import { UploadRun, type UploadFile } from './upload-run.js';
 
 /** S3 itself drops a connection that sends nothing for about 20 s; a little longer leaves room for slow stores. */
 export const DEFAULT_PART_IDLE_TIMEOUT_MS = 30_000;
@@ -33,6 +34,8 @@ export interface UploaderOptions {
   hasher?: PartHasher;
   /** A part attempt with no upload progress (no byte sent, no answer) for this long is cut and retried; default 30 s, 0 never. */
   partIdleTimeoutMs?: number;
+  /** Keeps aborts that could not get through, across reloads (the browser wires localStorage); default in memory. */
+  pendingAborts?: PendingAbortStorage;
 }
 
 export interface UploadOptions {
@@ -48,28 +51,36 @@ export interface UploadOptions {
 export interface Uploader {
   upload(file: File | UploadFile, options?: UploadOptions): Promise<UploadResult>;
   /**
-   * Aborts a paused upload on the store (nothing is running to abort it), retrying
-   * what can succeed on retry. Rejects when the store still has it; the janitor is the net.
+   * Aborts a paused upload on the store (nothing is running to abort it). An abort that
+   * cannot get through is kept and retried until it does; rejects only when it is refused
+   * for good or the token expired (the janitor is the net).
    */
   discard(session: UploadSession): Promise<void>;
 }
 
 export function createUploader(options: UploaderOptions): Uploader {
   const clock = options.clock ?? realClock;
+  const random = options.random ?? Math.random;
+  const network = options.network ?? defaultNetworkStatus();
+  const retryDelays = options.retryDelays ?? DEFAULT_RETRY_DELAYS;
+  const aborts = new PendingAborts({ api: options.api, clock, network, random, delays: retryDelays, storage: options.pendingAborts ?? memoryAbortStorage() });
+  // Aborts an earlier page could not get through are tried again.
+  aborts.resume();
   const deps = {
     api: options.api,
     transport: options.transport,
     clock,
     scheduler: new PartScheduler(options.concurrency ?? DEFAULT_CONCURRENCY),
-    retryDelays: options.retryDelays ?? DEFAULT_RETRY_DELAYS,
-    random: options.random ?? Math.random,
-    network: options.network ?? defaultNetworkStatus(),
+    retryDelays,
+    random,
+    network,
+    aborts,
     hasher: options.hasher,
     idleWatchdog: idleWatchdogFor(options.partIdleTimeoutMs ?? DEFAULT_PART_IDLE_TIMEOUT_MS, clock),
   };
   return {
     upload: (file, uploadOptions = {}) => new UploadRun(deps, file, uploadOptions).run(),
-    discard: (session) => discardUpload(deps, session),
+    discard: (session) => aborts.abort(session),
   };
 }
 

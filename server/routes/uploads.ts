@@ -142,7 +142,19 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
         throw new InvalidRequestError('the checksum mode is md5: complete needs expectedEtag, the multipart ETag computed from the file');
       }
       const ordered = orderDeclaredParts(parts, plan);
-      const stored = verifyStoredParts(ordered, await store.listParts(refOf(token)), plan);
+      const listed = await store.listParts(refOf(token)).catch(async (error: unknown) => {
+        // A retry whose first attempt completed but lost its answer: the same answer again.
+        if (error instanceof UploadNotFoundError && (await completedEarlier(token.key, plan.size, expectedEtag))) return null;
+        throw error;
+      });
+      if (listed === null) {
+        const etag = (await store.headObject(token.key)).etag;
+        const downloadUrl = await store.presignGet({ key: token.key, fileName: fileNameOfKey(token.key), expiresInSeconds: config.downloadTtlSeconds });
+        const body: CompleteUploadResponse = { key: token.key, size: plan.size, etag, downloadUrl };
+        res.json(body);
+        return;
+      }
+      const stored = verifyStoredParts(ordered, listed, plan);
       const completed = await store.completeUpload({ ...refOf(token), parts: stored });
       // Ceph RGW answers CompleteMultipartUpload with an empty ETag; HeadObject has it.
       const etag = completed.etag || (await store.headObject(token.key)).etag;
@@ -156,6 +168,19 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
     } catch (error) {
       metrics.uploadsFailed.inc();
       throw error;
+    }
+  }
+
+  /**
+   * Whether this upload's object already exists: the key is the upload's own (a fresh uuid the
+   * token binds), so an object there of the declared size (and ETag, when given) is this upload completed.
+   */
+  async function completedEarlier(key: string, size: number, expectedEtag: string | undefined): Promise<boolean> {
+    try {
+      const head = await store.headObject(key);
+      return head.size === size && (expectedEtag === undefined || sameEtag(head.etag, expectedEtag));
+    } catch {
+      return false;
     }
   }
 
