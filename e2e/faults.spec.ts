@@ -1,10 +1,13 @@
 import { basename } from 'node:path';
-import { chooseFile, expectStoredIntact } from './fixtures.js';
+import { chooseFile, expectStoredIntact, fileCard, throttleUpload } from './fixtures.js';
 import { expect, test } from './fault-fixtures.js';
-import { internalError, slowDown } from '../testing/fault-proxy.js';
+import { dropEtag, flipByte, internalError, resetMidBody, slowDown, stall } from '../testing/fault-proxy.js';
+import type { Fault } from '../testing/fault-proxy.js';
 import { sha256OfFile, testFile } from '../testing/test-file.js';
 
 const MB = 1000 * 1000;
+const MiB = 1024 * 1024;
+const seconds = (n: number) => new Promise((resolve) => setTimeout(resolve, n * 1000));
 
 test('part PUTs answered 500 and 503 SlowDown through the fault proxy are retried and the bytes arrive intact', async ({ page, faulty, bucket }) => {
   const path = await testFile(30 * MB);
@@ -17,4 +20,104 @@ test('part PUTs answered 500 and 503 SlowDown through the fault proxy are retrie
   expect(firstAttempt503.hits).toBe(1);
   const parts = faulty.storeProxy.log.filter((r) => r.method === 'PUT' && r.partNumber !== null);
   expect(parts.filter((r) => r.attempt === 2).map((r) => r.partNumber).sort()).toEqual([1, 3]);
+});
+
+test('a part answered once without its ETag is sent again, and the upload completes intact', async ({ page, faulty, bucket }) => {
+  const path = await testFile(30 * MB);
+  const rule = faulty.storeProxy.addRule({ match: { method: 'PUT', partNumber: 2, attempt: 1 }, fault: dropEtag });
+  await page.goto(faulty.pageUrl);
+  await chooseFile(page, path);
+  await expectStoredIntact(page, bucket, basename(path), await sha256OfFile(path));
+  expect(rule.hits).toBe(1);
+  expect(faulty.storeProxy.log.some((r) => r.method === 'PUT' && r.partNumber === 2 && r.attempt === 2)).toBe(true);
+  expect(faulty.apiProxy.log.some((r) => r.method === 'DELETE')).toBe(false);
+});
+
+test('a part held with no answer is cut after the idle time (30 s, the default) and sent again', async ({ page, faulty, bucket }) => {
+  test.setTimeout(180_000);
+  const path = await testFile(30 * MB);
+  const rule = faulty.storeProxy.addRule({ match: { method: 'PUT', partNumber: 2, attempt: 1 }, fault: stall });
+  await page.goto(faulty.pageUrl);
+  await chooseFile(page, path);
+  const held = await faulty.storeProxy.waitForRequest({ method: 'PUT', partNumber: 2 }, { includePast: true });
+  const heldAt = Date.now();
+  await faulty.storeProxy.waitForRequest({ method: 'PUT', partNumber: 2, attempt: 2 }, { includePast: true, timeoutMs: 60_000 });
+  expect(Date.now() - heldAt).toBeGreaterThanOrEqual(25_000); // cut for idleness, not before
+  expect(held.attempt).toBe(1);
+  await expectStoredIntact(page, bucket, basename(path), await sha256OfFile(path));
+  expect(rule.hits).toBe(1);
+});
+
+test('the API down for 60 s during complete: complete keeps trying and the stored parts are kept', async ({ page, faulty, bucket }) => {
+  test.setTimeout(240_000);
+  const path = await testFile(30 * MB);
+  const outage = faulty.apiProxy.addRule({ match: { method: 'POST', path: '/api/uploads/complete' }, fault: { kind: 'outage', ms: 60_000 }, times: 1 });
+  await page.goto(faulty.pageUrl);
+  await chooseFile(page, path);
+  await faulty.apiProxy.waitForRequest({ method: 'POST', path: '/api/uploads/complete' }, { includePast: true });
+  const downAt = Date.now();
+  await expect(fileCard(page, basename(path)).getByText('Done', { exact: true })).toBeVisible({ timeout: 150_000 });
+  expect(Date.now() - downAt).toBeGreaterThanOrEqual(55_000);
+  expect(outage.hits).toBe(1);
+  await expectStoredIntact(page, bucket, basename(path), await sha256OfFile(path));
+  expect(faulty.apiProxy.log.some((r) => r.method === 'DELETE')).toBe(false);
+});
+
+test('offline for 10 s mid-upload: sending waits and the upload completes intact', async ({ page, faulty, bucket }) => {
+  test.setTimeout(180_000);
+  const path = await testFile(100 * MB);
+  await page.goto(faulty.pageUrl);
+  await throttleUpload(page, 20 * MiB);
+  await chooseFile(page, path);
+  await faulty.storeProxy.waitForRequest({ method: 'PUT', partNumber: 3 }, { includePast: true });
+  await page.context().setOffline(true);
+  await seconds(10);
+  await page.context().setOffline(false);
+  await expectStoredIntact(page, bucket, basename(path), await sha256OfFile(path));
+});
+
+test('the store down for 90 s (past every budget): the upload fails clearly, and its abort is kept until nothing is left', async ({ page, faulty, bucket }) => {
+  test.setTimeout(300_000);
+  const path = await testFile(100 * MB);
+  await page.goto(faulty.pageUrl);
+  await throttleUpload(page, 20 * MiB);
+  await chooseFile(page, path);
+  await faulty.storeProxy.waitForRequest({ method: 'PUT', partNumber: 3 }, { includePast: true });
+  await expect.poll(() => bucket.multipartUploads()).toHaveLength(1);
+  await faulty.storeProxy.down();
+  const card = fileCard(page, basename(path));
+  await expect(card.getByText('Failed', { exact: true })).toBeVisible({ timeout: 80_000 });
+  await expect(card.getByRole('alert')).toContainText(/could not be sent|connection to the storage/);
+  expect(await bucket.multipartUploads()).toHaveLength(1); // the abort cannot get through yet
+  await seconds(90 - 40);
+  await faulty.storeProxy.up();
+  await expect.poll(() => bucket.multipartUploads(), { timeout: 60_000, intervals: [1000] }).toEqual([]);
+  expect(await bucket.objectKeys()).toEqual([]);
+});
+
+test.describe('twenty uploads with 10 % of part PUTs faulted', () => {
+  test.use({ serverEnv: { PART_IDLE_TIMEOUT: '5s' } });
+
+  test('every upload from 0 B to 300 MB completes with its exact bytes, and no multipart upload is left', async ({ page, faulty, bucket }) => {
+    test.setTimeout(420_000);
+    const sizes = [0, 1, 1000, 5 * MiB - 1, 5 * MiB, 8 * MiB, 8 * MiB + 1, 10 * MB, 16 * MiB, 20 * MB, 25 * MB, 30 * MB, 40 * MB, 50 * MB, 64 * MiB, 80 * MB, 100 * MB, 150 * MB, 200 * MB, 300 * MB];
+    const paths = await Promise.all(sizes.map((size, i) => testFile(size, `faulted-${i}-${size}.bin`)));
+    const kinds: Fault[] = [internalError, slowDown, resetMidBody, stall, dropEtag, flipByte];
+    faulty.storeProxy.addRule({ match: { method: 'PUT', partNumber: () => true }, rate: 0.1, fault: (_seen, random) => kinds[Math.floor(random() * kinds.length)] });
+    await page.goto(faulty.pageUrl);
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Choose files' }).click();
+    await (await chooser).setFiles(paths);
+    for (const path of paths) {
+      await expect(fileCard(page, basename(path)).getByText('Done', { exact: true })).toBeVisible({ timeout: 360_000 });
+    }
+    for (const path of paths) await expectStoredIntact(page, bucket, basename(path), await sha256OfFile(path));
+    const faulted = faulty.storeProxy.log.filter((r) => r.fault !== null);
+    const partPuts = faulty.storeProxy.log.filter((r) => r.method === 'PUT' && r.partNumber !== null);
+    const byKind = new Map<string, number>();
+    for (const r of faulted) byKind.set(r.fault ?? '', (byKind.get(r.fault ?? '') ?? 0) + 1);
+    console.log(`part PUTs ${partPuts.length}, faulted ${faulted.length}: ${JSON.stringify(Object.fromEntries(byKind))}`);
+    expect(faulted.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(faulted.map((r) => r.fault)).size).toBeGreaterThanOrEqual(5);
+  });
 });
