@@ -56,6 +56,9 @@ test('the API down for 60 s during complete: complete keeps trying and the store
   await chooseFile(page, path);
   await faulty.apiProxy.waitForRequest({ method: 'POST', path: '/api/uploads/complete' }, { includePast: true });
   const downAt = Date.now();
+  const card = fileCard(page, basename(path));
+  await expect(card.getByText('Server unreachable, retrying')).toBeVisible({ timeout: 30_000 });
+  await card.screenshot({ path: test.info().outputPath('server-unreachable.png') });
   await expect(fileCard(page, basename(path)).getByText('Done', { exact: true })).toBeVisible({ timeout: 150_000 });
   expect(Date.now() - downAt).toBeGreaterThanOrEqual(55_000);
   expect(outage.hits).toBe(1);
@@ -71,7 +74,12 @@ test('offline for 10 s mid-upload: sending waits and the upload completes intact
   await chooseFile(page, path);
   await faulty.storeProxy.waitForRequest({ method: 'PUT', partNumber: 3 }, { includePast: true });
   await page.context().setOffline(true);
-  await seconds(10);
+  const offlineAt = Date.now();
+  const card = fileCard(page, basename(path));
+  await expect(card.getByText('Waiting for the network')).toBeVisible({ timeout: 8_000 });
+  await expect(card.getByText('Speed').locator('..').getByRole('definition')).toHaveText('–');
+  await card.screenshot({ path: test.info().outputPath('waiting-for-network.png') });
+  await seconds(10 - (Date.now() - offlineAt) / 1000);
   await page.context().setOffline(false);
   await expectStoredIntact(page, bucket, basename(path), await sha256OfFile(path));
 });
@@ -86,8 +94,13 @@ test('the store down for 90 s (past every budget): the upload fails clearly, and
   await expect.poll(() => bucket.multipartUploads()).toHaveLength(1);
   await faulty.storeProxy.down();
   const card = fileCard(page, basename(path));
+  await expect(card.getByText('Storage unreachable, retrying')).toBeVisible({ timeout: 20_000 });
+  await card.screenshot({ path: test.info().outputPath('storage-unreachable.png') });
   await expect(card.getByText('Failed', { exact: true })).toBeVisible({ timeout: 80_000 });
   await expect(card.getByRole('alert')).toContainText(/could not be sent|connection to the storage/);
+  // The parts it had stored are being aborted: the card does not claim them.
+  await expect(card.getByRole('progressbar', { name: `${basename(path)} overall` })).toHaveAttribute('aria-valuenow', '0');
+  await card.screenshot({ path: test.info().outputPath('failed-after-store-down.png') });
   expect(await bucket.multipartUploads()).toHaveLength(1); // the abort cannot get through yet
   await seconds(90 - 40);
   await faulty.storeProxy.up();

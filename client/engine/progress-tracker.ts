@@ -11,7 +11,7 @@
  * microtask turn without waiting; finish() emits at once.
  */
 import { SpeedMeter } from './speed-meter.js';
-import type { Clock, PartProgress, PartState, UploadProgress } from './types.js';
+import type { Clock, PartProgress, PartState, UploadProgress, WaitingFor } from './types.js';
 
 export interface ProgressTrackerOptions {
   partSizes: readonly number[];
@@ -30,6 +30,7 @@ export class ProgressTracker {
   #transferredBytes = 0;
   #wireBytes = 0;
   #snapshotParts: readonly PartProgress[] | null = null;
+  #waitingFor: WaitingFor | null = null;
   #dirty = true;
   #lastEmit = Number.NEGATIVE_INFINITY;
   #timer: AbortController | null = null;
@@ -75,6 +76,23 @@ export class ProgressTracker {
   }
 
   /** When the upload stops: parts in signing, uploading or retrying go back to queued, their bytes subtracted. */
+  /** What the upload waits for (null: it moves); a change is emitted at once. */
+  setWaiting(waitingFor: WaitingFor | null): void {
+    if (waitingFor === this.#waitingFor) return;
+    this.#waitingFor = waitingFor;
+    this.#dirty = true;
+    this.#scheduleSoon();
+  }
+
+  get waitingFor(): WaitingFor | null {
+    return this.#waitingFor;
+  }
+
+  /** After the upload was aborted on the store: no part counts as stored any more. */
+  discardStored(): void {
+    for (const part of this.#parts) if (part.state === 'done') this.#replace(part, 0, 'queued');
+  }
+
   requeueUnfinished(): void {
     for (const part of this.#parts) {
       if (part.state === 'signing' || part.state === 'uploading' || part.state === 'retrying') this.#replace(part, 0, 'queued');
@@ -90,6 +108,7 @@ export class ProgressTracker {
       totalBytes: this.#totalBytes,
       bytesPerSecond,
       etaSeconds: left === 0 ? 0 : bytesPerSecond > 0 ? left / bytesPerSecond : null,
+      waitingFor: this.#waitingFor,
       parts: this.#snapshotParts,
     };
   }

@@ -77,8 +77,12 @@ export interface UploadProgress {
   readonly bytesPerSecond: number;
   /** Seconds left at the smoothed speed, or null when unknown. */
   readonly etaSeconds: number | null;
+  /** What the upload is waiting for instead of moving: the browser's network, the store, or the upload server; null while it moves. */
+  readonly waitingFor: WaitingFor | null;
   readonly parts: readonly PartProgress[];
 }
+
+export type WaitingFor = 'network' | 'storage' | 'server';
 
 /** Whether the browser is online; the engine starts no attempt while offline. */
 export interface NetworkStatus {

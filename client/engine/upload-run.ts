@@ -14,7 +14,7 @@ import { PartDigests } from './part-digests.js';
 import type { PendingAborts } from './pending-aborts.js';
 import { PartSigner } from './part-signer.js';
 import { ProgressTracker } from './progress-tracker.js';
-import { backoffDelay, type ApiRetryOptions, isBadDigestResponse, isExpiredUrlResponse, isRetryableStatus, retryApiCall } from './retry.js';
+import { backoffDelay, type ApiRetryOptions, isBadDigestResponse, isUnreachableError, isExpiredUrlResponse, isRetryableStatus, retryApiCall } from './retry.js';
 import type { PartScheduler, PartSource } from './scheduler.js';
 import type { Clock, NetworkStatus, PartHasher, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
 
@@ -112,8 +112,12 @@ export class UploadRun implements PartSource {
       const reason: unknown = this.#stop.signal.aborted ? this.#stop.signal.reason : error;
       if (!this.#stop.signal.aborted) this.#stop.abort(reason);
       this.#progress?.requeueUnfinished();
+      this.#progress?.setWaiting(null);
+      const aborting = this.#session !== null && !(reason instanceof PauseError);
+      // Aborted on the store: the card must not claim parts that are being discarded.
+      if (aborting) this.#progress?.discardStored();
       this.#progress?.finish();
-      if (this.#session && !(reason instanceof PauseError)) this.#abortOnStore(this.#session);
+      if (this.#session && aborting) this.#abortOnStore(this.#session);
       throw reason;
     } finally {
       signal?.removeEventListener('abort', onCallerAbort);
@@ -285,7 +289,7 @@ export class UploadRun implements PartSource {
     let justResigned = false;
     for (;;) {
       signal.throwIfAborted();
-      if (!network.isOnline()) await network.waitOnline(signal);
+      if (!network.isOnline()) await this.#waitOnline();
       if (!signer.has(partNumber)) progress.setState(partNumber, 'signing');
       const signed = await signer.get(partNumber);
       signal.throwIfAborted();
@@ -294,9 +298,13 @@ export class UploadRun implements PartSource {
       // A fresh slice per attempt: the retry re-reads the bytes from the file.
       const outcome = await this.#attempt(partNumber, signed, this.#slice(partNumber), justResigned, (bytes) => {
         sent = bytes;
+        if (bytes > 0 && progress.waitingFor !== null) progress.setWaiting(null);
         progress.setSent(partNumber, bytes);
       });
-      if (outcome.kind === 'stored') return outcome.etag;
+      if (outcome.kind === 'stored') {
+        if (progress.waitingFor !== null) progress.setWaiting(null);
+        return outcome.etag;
+      }
       if (outcome.kind === 'fatal') throw outcome.error;
       progress.setState(partNumber, 'retrying', 0);
       // A part that moved forward earns a fresh set of retries (as tus does); bytes that went out and did not count did not move it.
@@ -304,9 +312,11 @@ export class UploadRun implements PartSource {
       if (outcome.expired) signer.invalidate(partNumber);
       justResigned = outcome.expired;
       if (!network.isOnline()) {
-        await network.waitOnline(signal);
+        await this.#waitOnline();
         continue;
       }
+      // No answer at all while online: the store is unreachable (shown until a part moves again).
+      if (outcome.status === null) progress.setWaiting('storage');
       const delay = backoffDelay(retryDelays, retry, random);
       if (delay === undefined) {
         throw new PartUploadError(partNumber, outcome.status, `Part ${partNumber} failed and its retries are spent`, { cause: outcome.cause });
@@ -374,7 +384,23 @@ export class UploadRun implements PartSource {
 
   #callApi<T>(call: () => Promise<T>, extra: Pick<ApiRetryOptions, 'keepTryingUntil'> = {}): Promise<T> {
     const { clock, retryDelays, random, network } = this.#deps;
-    return retryApiCall(call, { clock, delays: retryDelays, random, network, signal: this.#stop.signal, ...extra });
+    const progress = this.#progress;
+    const onRetry = (error: unknown) => {
+      if (isUnreachableError(error)) progress?.setWaiting(network.isOnline() ? 'server' : 'network');
+    };
+    const value = retryApiCall(call, { clock, delays: retryDelays, random, network, signal: this.#stop.signal, onRetry, ...extra });
+    if (!progress) return value;
+    return value.then((result) => {
+      if (progress.waitingFor === 'server') progress.setWaiting(null);
+      return result;
+    });
+  }
+
+  /** Waits for the browser to be online, saying so on the card. */
+  async #waitOnline(): Promise<void> {
+    this.#progress?.setWaiting('network');
+    await this.#deps.network.waitOnline(this.#stop.signal);
+    if (this.#progress?.waitingFor === 'network') this.#progress.setWaiting(null);
   }
 
   /** The first call starts before the caller sees the rejection; an abort that cannot get through is kept and retried. */

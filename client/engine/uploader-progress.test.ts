@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NetworkError } from './errors.js';
 import type { UploadProgress } from './types.js';
 import { fakeFile } from './testing/fake-api.js';
 import { createHarness, track } from './testing/engine-harness.js';
@@ -76,5 +77,48 @@ describe('progress', () => {
     expect(last?.bytesPerSecond).toBeGreaterThan(400);
     expect(last?.bytesPerSecond).toBeLessThan(600);
     expect(last?.etaSeconds).toBeCloseTo((10_000 - 500) / (last?.bytesPerSecond ?? 1), 5);
+  });
+});
+
+describe('waiting and failure in progress', () => {
+  it('says what the upload waits for (network, storage, server) instead of moving, and clears it once bytes move', async () => {
+    const { uploader, transport, network, api, clock } = createHarness({ concurrency: 1, retryDelays: [100, 100, 100] });
+    const events: UploadProgress[] = [];
+    const done = track(uploader.upload(fakeFile('w.bin', 20), { onProgress: (p) => events.push(p) }));
+    const waiting = () => events.at(-1)?.waitingFor;
+    (await transport.nextRequest()).fail(); // no answer while online: the store is unreachable
+    await flush();
+    expect(waiting()).toBe('storage');
+    await clock.advance(100);
+    const second = await transport.nextRequest();
+    network.setOnline(false);
+    second.fail();
+    await flush();
+    expect(waiting()).toBe('network');
+    network.setOnline(true);
+    const third = await transport.nextRequest();
+    third.progress(3);
+    await clock.advance(50);
+    expect(waiting()).toBeNull();
+    third.respond();
+    api.fail('complete', new NetworkError('server down'));
+    const next = await transport.nextRequest();
+    next.respond();
+    await flush();
+    expect(waiting()).toBe('server');
+    await clock.advance(100);
+    expect(done.state).toBe('resolved');
+  });
+
+  it('a failed upload does not claim the parts it aborted on the store', async () => {
+    const { uploader, transport } = createHarness({ concurrency: 1 });
+    const events: UploadProgress[] = [];
+    const done = track(uploader.upload(fakeFile('f.bin', 20), { onProgress: (p) => events.push(p) }));
+    (await transport.nextRequest()).respond();
+    (await transport.nextRequest()).respond({ status: 400, body: '<Error><Code>InvalidArgument</Code></Error>' });
+    await flush();
+    expect(done.state).toBe('rejected');
+    expect(events.at(-1)?.parts.map((p) => p.state)).toEqual(['queued', 'failed']);
+    expect(events.at(-1)?.transferredBytes).toBe(0);
   });
 });

@@ -2,6 +2,7 @@
  * One file: what it is, how far it got, what can be done with it now.
  */
 import { memo } from 'react';
+import type { WaitingFor } from '../../engine/types.js';
 import { isActive, type UploadEntry, type UploadStatus } from './upload-reducer.js';
 import { formatBytes, formatDuration, formatPercent, formatSpeed } from './format.js';
 import { PartMap } from './part-map.js';
@@ -14,6 +15,12 @@ const STATUS_LABELS: Record<UploadStatus, string> = {
   done: 'Done',
   failed: 'Failed',
   cancelled: 'Cancelled',
+};
+
+const WAITING_LABELS: Record<WaitingFor, string> = {
+  network: 'Waiting for the network',
+  storage: 'Storage unreachable, retrying',
+  server: 'Server unreachable, retrying',
 };
 
 /** DOM id of a card, so focus can be moved to it. */
@@ -33,7 +40,9 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
   const { file, status, progress, result, errorMessage } = entry;
   const total = progress?.totalBytes ?? file.size;
   const sent = status === 'done' ? total : (progress?.transferredBytes ?? 0);
-  const moving = status === 'uploading' || status === 'completing';
+  const waitingFor = status === 'uploading' || status === 'completing' ? (progress?.waitingFor ?? null) : null;
+  // While waiting, speed and time left are not measured: no frozen numbers.
+  const moving = (status === 'uploading' || status === 'completing') && waitingFor === null;
   const headingId = `${entry.id}-name`;
   // A file refused before upload has nothing to measure; a done file shows its result instead.
   const showStats = status !== 'done' && status !== 'cancelled' && (progress !== null || status === 'preparing');
@@ -89,6 +98,12 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
             </>
           )}
         </dl>
+      )}
+
+      {waitingFor && (
+        <p className="file-waiting" role="status">
+          {WAITING_LABELS[waitingFor]}
+        </p>
       )}
 
       {errorMessage && status === 'failed' && (

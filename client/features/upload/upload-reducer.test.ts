@@ -10,7 +10,7 @@ function part(partNumber: number, state: PartProgress['state'], sentBytes = 0): 
 }
 function progress(parts: PartProgress[]): UploadProgress {
   const transferredBytes = parts.reduce((sum, p) => sum + p.sentBytes, 0);
-  return { transferredBytes, totalBytes: 10, bytesPerSecond: 1, etaSeconds: 1, parts };
+  return { transferredBytes, totalBytes: 10, bytesPerSecond: 1, etaSeconds: 1, waitingFor: null, parts };
 }
 function run(...actions: UploadsAction[]): UploadsState {
   return actions.reduce(uploadsReducer, initialUploadsState);
