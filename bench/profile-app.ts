@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       `Medians: ceiling ${median(ceilings, (run) => run.mbps).toFixed(1)} MB/s (PUT phase) · app ${median(apps, (run) => run.mbps).toFixed(1)} MB/s (change to Done) · ` +
         `renderer CPU app ÷ ceiling ${summarize(rendererRatios).median.toFixed(2)} (per round: ${rendererRatios.map((ratio) => ratio.toFixed(2)).join(', ')})`,
       '',
-      '## Renderer CPU per run (CDP Performance metrics of the page, seconds)',
+      '## Renderer per run (CDP Performance metrics of the page, seconds: process and main thread are CPU time; script, style, layout and other tasks are task durations, wall time)',
       '',
       '| run | MB/s | process | main thread | script | style | layout | other tasks (paint, IPC, …) |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -1,8 +1,10 @@
 /**
  * CPU one page's renderer spends, from Chromium itself (CDP Performance
  * metrics), not from /proc: on a shared machine /proc also sees other
- * people's browsers. Split the way DevTools splits a task: script, style,
- * layout, and the rest of the main thread's tasks (paint, IPC, loading).
+ * people's browsers. processSeconds and mainThreadSeconds are CPU time; the
+ * split into script, style, layout and the rest of the main thread's tasks
+ * (paint, IPC, loading) is Chromium's task durations, wall time, so on a busy
+ * machine those grow with everyone else's load.
  */
 import type { CDPSession, Page } from 'playwright';
 
