@@ -1,21 +1,12 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions, resolveChromium } from './testing/chromium.js';
 
 // The SDK warns on every run that its 2027 releases need Node 22; this project runs on 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// Debian's Chromium: Playwright cannot download its own browsers here.
-export const chromiumLaunchOptions = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
+// CHROMIUM_PATH, else Debian's /usr/bin/chromium, else the Chromium npm installed (testing/chromium.ts).
+const launchOptions = chromiumLaunchOptions();
+console.log(`e2e: ${resolveChromium().source}`);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -29,7 +20,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
-    launchOptions: chromiumLaunchOptions,
+    launchOptions,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

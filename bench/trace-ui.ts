@@ -10,7 +10,7 @@
  * (npx vite build).
  */
 import { chromium } from 'playwright';
-import { chromiumLaunchOptions } from '../playwright.config.js';
+import { chromiumLaunchOptions } from '../testing/chromium.js';
 import { startAppServer } from '../testing/app-server.js';
 import { longTaskReport, type TraceEvent } from './lib/trace-tasks.js';
 
@@ -27,7 +27,7 @@ const queries = option('query').length > 0 ? option('query') : ['parts=10000', '
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'];
 
 const server = await startAppServer();
-const browser = await chromium.launch(chromiumLaunchOptions);
+const browser = await chromium.launch(chromiumLaunchOptions());
 try {
   for (const query of queries) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -6,7 +6,7 @@
  */
 import { chromium } from 'playwright';
 import type { Page } from 'playwright';
-import { chromiumLaunchOptions } from '../playwright.config.js';
+import { chromiumLaunchOptions } from '../testing/chromium.js';
 import { startAppServer } from '../testing/app-server.js';
 import { testFile } from '../testing/test-file.js';
 
@@ -19,7 +19,7 @@ async function choose(page: Page, paths: string[]): Promise<void> {
   await (await chooser).setFiles(paths);
 }
 
-const browser = await chromium.launch(chromiumLaunchOptions);
+const browser = await chromium.launch(chromiumLaunchOptions());
 const app = await startAppServer();
 const limited = await startAppServer({ MAX_FILE_SIZE: '100MiB' });
 try {

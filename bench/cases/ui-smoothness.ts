@@ -12,7 +12,7 @@
  */
 import { chromium } from 'playwright';
 import type { Browser } from 'playwright';
-import { chromiumLaunchOptions } from '../../playwright.config.js';
+import { chromiumLaunchOptions } from '../../testing/chromium.js';
 import { BENCH_UI_OUT_DIR } from '../lib/build-client.js';
 import { serveStatic } from '../lib/static-site.js';
 import type { BenchCase, BenchContext, Measurement } from '../lib/types.js';
@@ -99,7 +99,7 @@ export async function measureDropRun(browser: Browser, baseUrl: string): Promise
 async function run(context: BenchContext): Promise<Measurement[]> {
   // bench/run.ts builds the bench page (dist/bench-ui) before any case runs.
   const site = await serveStatic(BENCH_UI_OUT_DIR);
-  const browser = await chromium.launch(chromiumLaunchOptions);
+  const browser = await chromium.launch(chromiumLaunchOptions());
   const runs: UiRun[] = [];
   const drops: DropRun[] = [];
   try {

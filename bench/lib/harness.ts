@@ -7,7 +7,7 @@ import { chromium } from 'playwright';
 import type { Browser, CDPSession, Page } from 'playwright';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { chromiumLaunchOptions } from '../../playwright.config.js';
+import { chromiumLaunchOptions } from '../../testing/chromium.js';
 import { startAppServer } from '../../testing/app-server.js';
 import type { AppServer, AppServerOptions } from '../../testing/app-server.js';
 import { createS3Client } from '../../server/s3/client.js';
@@ -18,7 +18,7 @@ export async function startApp(scope: CleanupScope, env: Record<string, string> 
 }
 
 export async function startBrowser(scope: CleanupScope): Promise<Browser> {
-  return scope.add(await chromium.launch({ ...chromiumLaunchOptions, headless: true }), (browser) => browser.close());
+  return scope.add(await chromium.launch({ ...chromiumLaunchOptions(), headless: true }), (browser) => browser.close());
 }
 
 /** An SDK client on the app's store (for the peer, and to list and delete what the app stored). */

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import { chromium } from 'playwright';
-import { chromiumLaunchOptions } from '../../playwright.config.js';
+import { chromiumLaunchOptions, resolveChromium } from '../../testing/chromium.js';
 
 export interface Machine {
   cpuModel: string;
@@ -24,9 +24,10 @@ function osName(): string {
 
 /** Asks the browser itself for its version (a short launch). */
 async function chromiumVersion(): Promise<string> {
-  const browser = await chromium.launch({ ...chromiumLaunchOptions, headless: true });
+  const browser = await chromium.launch({ ...chromiumLaunchOptions(), headless: true });
   try {
-    return browser.version();
+    // Which build matters: the npm-installed one (no system Chromium) may not compare with Debian's.
+    return `${browser.version()} from ${resolveChromium().source}`;
   } finally {
     await browser.close();
   }
