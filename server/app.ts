@@ -103,34 +103,25 @@ export function createApp(deps: AppDeps): Express {
   app.use(refuseDeclaredOversize(JSON_BODY_LIMIT));
   app.use(securityHeaders(config.publicOrigin, deps.storageOrigin));
 
+  // Each call is a budget of its own: RATE_LIMIT requests per minute per client IP.
+  const perClientRateLimit = () =>
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.rateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new RateLimitedError()),
+    });
   // Everything outside the API (health, metrics, the built client) has its own budget of the same size.
   if (config.rateLimitPerMinute > 0) {
-    app.use(
-      /^(?!\/api(\/|$))/,
-      rateLimit({
-        windowMs: 60_000,
-        limit: config.rateLimitPerMinute,
-        standardHeaders: 'draft-8',
-        legacyHeaders: false,
-        handler: (_req, _res, next) => next(new RateLimitedError()),
-      }),
-    );
+    app.use(/^(?!\/api(\/|$))/, perClientRateLimit());
   }
   app.use(createOpsRouter({ store, metrics, clock: deps.clock, logger, metricsToken: config.metricsToken }));
 
   // Mounted at the root so routes are spelled with API_ROUTES from shared/api.ts.
   const api = express.Router();
   if (config.rateLimitPerMinute > 0) {
-    api.use(
-      API_PREFIX,
-      rateLimit({
-        windowMs: 60_000,
-        limit: config.rateLimitPerMinute,
-        standardHeaders: 'draft-8',
-        legacyHeaders: false,
-        handler: (_req, _res, next) => next(new RateLimitedError()),
-      }),
-    );
+    api.use(API_PREFIX, perClientRateLimit());
   }
   // Responses carry upload tokens and presigned URLs: never cache them.
   api.use(API_PREFIX, (_req, res, next) => {
