@@ -14,9 +14,29 @@ const CHUNK = 1024 * 1024;
  */
 export async function testFile(size: number, name = `random-${size}.bin`): Promise<string> {
   await mkdir(CACHE_DIR, { recursive: true });
-  const path = join(CACHE_DIR, name);
+  return writeRandomFile(join(CACHE_DIR, name), size, 0);
+}
+
+/**
+ * `count` files of `size` pseudo-random bytes each, every one different (the
+ * keystream's IV is the file's index), made once and cached in their own folder.
+ */
+export async function testFiles(count: number, size: number): Promise<string[]> {
+  const dir = join(CACHE_DIR, `files-${count}x${size}`);
+  await mkdir(dir, { recursive: true });
+  const width = String(count).length;
+  const paths: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    paths.push(await writeRandomFile(join(dir, `file-${String(index + 1).padStart(width, '0')}.bin`), size, index + 1));
+  }
+  return paths;
+}
+
+async function writeRandomFile(path: string, size: number, seed: number): Promise<string> {
   if (existsSync(path)) return path;
-  const cipher = createCipheriv('aes-128-ctr', Buffer.alloc(16, 7), Buffer.alloc(16, 0));
+  const iv = Buffer.alloc(16, 0);
+  iv.writeUInt32BE(seed, 0);
+  const cipher = createCipheriv('aes-128-ctr', Buffer.alloc(16, 7), iv);
   const zeros = Buffer.alloc(CHUNK);
   async function* chunks() {
     for (let written = 0; written < size; written += CHUNK) {

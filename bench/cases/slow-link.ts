@@ -1,5 +1,5 @@
 /**
- * Slow-link throughput, MB/s: the ceiling and the app again, with Chromium's own
+ * Slow-link throughput, MB/s: the ceiling, the app and Uppy 5 again, with Chromium's own
  * network emulation adding 50 ms latency and capping upload at 200 Mbit/s.
  * First a quick check that the cap is shared by parallel XHRs (not per request),
  * or the figures would mean nothing.
@@ -7,7 +7,7 @@
 import { testFile } from '../../testing/test-file.js';
 import { withCleanup } from '../lib/cleanup.js';
 import { emulateLink, SLOW_LINK } from '../lib/harness.js';
-import { appOnce, ceilingOnce, startRig } from '../lib/rig.js';
+import { appOnce, ceilingOnce, startRig, uppyOnce } from '../lib/rig.js';
 import type { PreparePage } from '../lib/rig.js';
 import { slowFileSizeOf } from '../lib/runner-context.js';
 import { formatSize } from '../lib/size.js';
@@ -38,17 +38,21 @@ export const slowLinkCase: BenchCase = {
 
       const ceiling: number[] = [];
       const app: number[] = [];
+      const uppy: number[] = [];
       for (let round = 1; round <= runs; round++) {
         ceiling.push(await ceilingOnce(rig, filePath, slow));
         log(`slow-link round ${round}/${runs}: ceiling ${ceiling.at(-1)!.toFixed(1)} MB/s`);
         app.push(await appOnce(rig, filePath, size, slow));
         log(`slow-link round ${round}/${runs}: app ${app.at(-1)!.toFixed(1)} MB/s`);
+        uppy.push(await uppyOnce(rig, filePath, slow));
+        log(`slow-link round ${round}/${runs}: uppy ${uppy.at(-1)!.toFixed(1)} MB/s`);
       }
       const conditions = `CDP Network.emulateNetworkConditions latency ${SLOW_LINK.latency} ms, uploadThroughput ${SLOW_LINK.uploadThroughput} B/s (${CAP_MB_PER_S} MB/s = 200 Mbit/s); check: 6 parallel 8 MiB PUTs moved ${observed.toFixed(1)} MB/s in total, so the cap is shared`;
       const sizeNote = size < context.fileSize ? `; ${formatSize(size)} per run (--slow-size), not ${formatSize(context.fileSize)}, so a run takes seconds, not a minute` : '';
       const measurements: Measurement[] = [
         { id: 'slow.ceiling', label: `Ceiling, slow link (50 ms, 200 Mbit/s), ${formatSize(size)}`, unit: 'MB/s', samples: ceiling, better: 'higher', note: `PUT phase only; ${conditions}${sizeNote}` },
         { id: 'slow.app', label: `App, slow link (50 ms, 200 Mbit/s), ${formatSize(size)}`, unit: 'MB/s', samples: app, better: 'higher', note: `change to Done; ${conditions}${sizeNote}` },
+        { id: 'slow.uppy', label: `Uppy 5 on the app's API, slow link (50 ms, 200 Mbit/s), ${formatSize(size)}`, unit: 'MB/s', samples: uppy, better: 'higher', note: `bench/uppy-page, change to Uppy's complete; ${conditions}${sizeNote}` },
       ];
       return measurements;
     });

@@ -2,7 +2,8 @@
  * Fast-link throughput, MB/s: the ceiling (bare page, 6 parallel part PUTs),
  * the app (change event to Done) with checksums on (CHECKSUM_MODE=md5, the
  * default: parts hashed in Web Workers, Content-MD5 enforced by the store) and
- * off (a second app server), and the peer (lib-storage from Node), all into
+ * off (a second app server), and the peers (lib-storage from Node, Uppy 5
+ * in the browser on the app's API), all into
  * the same store, alternating within each round: the embedded store always, and
  * Ceph RGW too when `scripts/rgw.sh up` has it running.
  */
@@ -12,10 +13,11 @@ import { withCleanup } from '../lib/cleanup.js';
 import { deleteObject } from '../lib/harness.js';
 import { PEER_PART_SIZE, PEER_QUEUE_SIZE, runPeer } from '../lib/peer-run.js';
 import { openRgwBenchStore } from '../lib/rgw-store.js';
-import { appOnce, ceilingOnce, startRig } from '../lib/rig.js';
+import { appOnce, ceilingOnce, startRig, uppyOnce } from '../lib/rig.js';
 import type { Rig } from '../lib/rig.js';
 import { formatSize, megabytesPerSecond } from '../lib/size.js';
 import type { BenchCase, Measurement } from '../lib/types.js';
+import { UPPY_CONCURRENCY, UPPY_PART_SIZE } from '../lib/uppy-run.js';
 
 /** One store under test and what it measured so far. */
 interface Target {
@@ -28,6 +30,7 @@ interface Target {
   app: number[];
   appChecksumsOff: number[];
   peer: number[];
+  uppy: number[];
 }
 
 
@@ -37,11 +40,11 @@ export const throughputCase: BenchCase = {
     const filePath = await testFile(fileSize);
     return withCleanup(async (scope) => {
       const embedded = await startRig(scope);
-      const targets: Target[] = [{ id: 'throughput', store: '', rig: embedded, ceiling: [], app: [], appChecksumsOff: [], peer: [] }];
+      const targets: Target[] = [{ id: 'throughput', store: '', rig: embedded, ceiling: [], app: [], appChecksumsOff: [], peer: [], uppy: [] }];
       const rgw = await openRgwBenchStore(scope);
       if (rgw.up) {
         const rig = await startRig(scope, { store: rgw.store, browser: embedded.browser });
-        targets.push({ id: 'throughput.rgw', store: 'Ceph RGW', rig, ceiling: [], app: [], appChecksumsOff: [], peer: [] });
+        targets.push({ id: 'throughput.rgw', store: 'Ceph RGW', rig, ceiling: [], app: [], appChecksumsOff: [], peer: [], uppy: [] });
         log(`throughput: also against Ceph RGW at ${rgw.store.endpoint}, bucket ${rgw.store.bucket}`);
       } else {
         log(`throughput: Ceph RGW is not up (${rgw.reason}); embedded store only`);
@@ -62,6 +65,8 @@ export const throughputCase: BenchCase = {
           await deleteObject(rig.s3, rig.app, result.key);
           target.peer.push(megabytesPerSecond(result.bytes, result.totalMs));
           log(`throughput round ${round}/${runs}:${where} peer ${target.peer.at(-1)!.toFixed(1)} MB/s`);
+          target.uppy.push(await uppyOnce(rig, filePath));
+          log(`throughput round ${round}/${runs}:${where} uppy ${target.uppy.at(-1)!.toFixed(1)} MB/s`);
         }
       }
       return targets.flatMap((target) => measurementsOf(target, formatSize(fileSize)));
@@ -104,6 +109,14 @@ function measurementsOf(target: Target, size: string): Measurement[] {
       samples: target.peer,
       better: 'higher',
       note: `queueSize ${PEER_QUEUE_SIZE}, partSize ${formatSize(PEER_PART_SIZE)}, body fs.createReadStream; new Upload() to done()${storeNote}`,
+    },
+    {
+      id: `${target.id}.uppy`,
+      label: `Peer: Uppy 5 (@uppy/aws-s3) on the app's API, ${size}${on}`,
+      unit: 'MB/s',
+      samples: target.uppy,
+      better: 'higher',
+      note: `headless Chromium, @uppy/core + @uppy/aws-s3 5.x in a bare page on the app's origin (bench/uppy-page), limit ${UPPY_CONCURRENCY}, ${formatSize(UPPY_PART_SIZE)} parts, the app's create/sign (one call per part, as Uppy asks)/complete/abort; change event to Uppy's complete${storeNote}`,
     },
   ];
 }

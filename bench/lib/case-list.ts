@@ -10,6 +10,7 @@ import type { BenchCase } from './types.js';
 export const CASE_MODULES: readonly string[] = [
   '../cases/throughput.ts',
   '../cases/slow-link.ts',
+  '../cases/small-files.ts',
   '../cases/memory.ts',
   '../cases/cancel.ts',
   '../cases/ui-smoothness.ts',

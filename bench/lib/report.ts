@@ -53,7 +53,11 @@ export const RATIOS: readonly Omit<Ratio, 'value'>[] = [
     numerator: 'throughput.rgw.app-checksums-off',
     denominator: 'throughput.rgw.ceiling',
   },
+  { id: 'app/uppy', label: 'App ÷ Uppy 5, fast link', numerator: 'throughput.app', denominator: 'throughput.uppy' },
+  { id: 'slow.app/slow.uppy', label: 'App ÷ Uppy 5, slow link', numerator: 'slow.app', denominator: 'slow.uppy' },
+  { id: 'small-files.app/small-files.uppy', label: 'App ÷ Uppy 5, 1,000 small files (files/s)', numerator: 'small-files.app', denominator: 'small-files.uppy' },
   { id: 'rgw.app/rgw.peer', label: 'App ÷ peer (lib-storage), Ceph RGW', numerator: 'throughput.rgw.app', denominator: 'throughput.rgw.peer' },
+  { id: 'rgw.app/rgw.uppy', label: 'App ÷ Uppy 5, Ceph RGW', numerator: 'throughput.rgw.app', denominator: 'throughput.rgw.uppy' },
 ];
 
 export function toFigure(measurement: Measurement): Figure {

@@ -13,6 +13,7 @@ import { openCeilingPage, runCeiling } from './ceiling-run.js';
 import type { CleanupScope } from './cleanup.js';
 import { deleteObject, openStore, startApp, startBrowser } from './harness.js';
 import { megabytesPerSecond } from './size.js';
+import { openUppyPage, runUppy } from './uppy-run.js';
 
 export interface RigApp {
   app: AppServer;
@@ -33,11 +34,13 @@ export interface RigOptions {
   store?: ExternalStore;
   /** Share a running browser (its owner stops it) instead of launching one. */
   browser?: Browser;
+  /** Extra environment for the app server. */
+  env?: Record<string, string>;
 }
 
 export async function startRig(scope: CleanupScope, options: RigOptions = {}): Promise<Rig> {
   const where = options.store === undefined ? {} : { store: options.store };
-  const app = await startApp(scope, {}, where);
+  const app = await startApp(scope, options.env ?? {}, where);
   const browser = options.browser ?? (await startBrowser(scope));
   const bareApp = await startApp(scope, { CHECKSUM_MODE: 'off' }, where);
   return { app, browser, s3: openStore(scope, app), bare: { app: bareApp, browser, s3: openStore(scope, bareApp) } };
@@ -71,6 +74,17 @@ export async function appOnce(rig: RigApp, filePath: string, bytes: number, prep
     await prepare?.(page);
     const result = await runApp(page, filePath, bytes);
     await deleteObject(rig.s3, rig.app, result.key);
+    return megabytesPerSecond(result.bytes, result.totalMs);
+  });
+}
+
+/** One Uppy 5 run; MB/s from the input's change to Uppy's complete. */
+export async function uppyOnce(rig: Rig, filePath: string, prepare?: PreparePage): Promise<number> {
+  return withPage(rig, async (page) => {
+    await openUppyPage(page, rig.app);
+    await prepare?.(page);
+    const result = await runUppy(page, filePath);
+    for (const key of result.keys) await deleteObject(rig.s3, rig.app, key);
     return megabytesPerSecond(result.bytes, result.totalMs);
   });
 }
