@@ -7,11 +7,13 @@
  * `window.benchUppy()` uploads the files chosen in the page's input and
  * resolves with the time from the input's change event to Uppy's `complete`.
  */
+import { md5 } from 'hash-wasm';
 import Uppy from '@uppy/core';
 import AwsS3 from '@uppy/aws-s3';
 import type { AwsS3Part } from '@uppy/aws-s3';
 import type { CompleteUploadResponse, CreateUploadResponse, ListPartsResponse, SignPartsResponse } from '../../shared/api.js';
 import { API_ROUTES, UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
+import { concatPartDigests, formatMultipartEtag, hexToBytes, toContentMd5 } from '../../shared/checksum.js';
 import { UPPY_CONCURRENCY, UPPY_PART_SIZE } from './uppy-settings.js';
 import type { UppyBenchResult } from './uppy-settings.js';
 
@@ -38,6 +40,8 @@ input.addEventListener('change', () => (changeAt ??= performance.now()), true);
 function createUppy(storedKeys: string[]): Uppy {
   // Upload tokens by upload id: Uppy hands only { uploadId, key } to the later calls.
   const tokens = new Map<string, string>();
+  // Each part's MD5 by upload id: the app's API (CHECKSUM_MODE=md5, its default) signs them and checks the object's ETag.
+  const digests = new Map<string, Map<number, Uint8Array>>();
   const tokenOf = (uploadId: string | undefined): string => {
     const token = uploadId === undefined ? undefined : tokens.get(uploadId);
     if (token === undefined) throw new ApiCallError(`no token for upload ${uploadId}`);
@@ -58,19 +62,28 @@ function createUppy(storedKeys: string[]): Uppy {
       tokens.set(created.uploadId, created.token);
       return { uploadId: created.uploadId, key: created.key };
     },
-    async signPart(_file, { uploadId, partNumber, signal }) {
-      const { parts } = await api<SignPartsResponse>('POST', API_ROUTES.sign, tokenOf(uploadId), { partNumbers: [partNumber] }, signal);
+    async signPart(_file, { uploadId, partNumber, body, signal }) {
+      const digest = hexToBytes(await md5(new Uint8Array(await body.arrayBuffer())));
+      const byPart = digests.get(uploadId) ?? new Map<number, Uint8Array>();
+      byPart.set(partNumber, digest);
+      digests.set(uploadId, byPart);
+      const request = { parts: [{ partNumber, md5: toContentMd5(digest) }] };
+      const { parts } = await api<SignPartsResponse>('POST', API_ROUTES.sign, tokenOf(uploadId), request, signal);
       const part = parts[0];
       if (part === undefined) throw new ApiCallError(`sign answered no URL for part ${partNumber}`);
-      return { method: 'PUT', url: part.url };
+      return { method: 'PUT', url: part.url, headers: part.headers };
     },
     async listParts(_file, { uploadId, signal }): Promise<AwsS3Part[]> {
       const { parts } = await api<ListPartsResponse>('GET', API_ROUTES.parts, tokenOf(uploadId), undefined, signal);
       return parts.map((part) => ({ PartNumber: part.partNumber, Size: part.size, ETag: part.etag }));
     },
     async completeMultipartUpload(_file, { uploadId, parts, signal }) {
-      const declared = parts.map((part) => ({ partNumber: part.PartNumber ?? 0, etag: part.ETag ?? '' }));
-      const done = await api<CompleteUploadResponse>('POST', API_ROUTES.complete, tokenOf(uploadId), { parts: declared }, signal);
+      const declared = parts.map((part) => ({ partNumber: part.PartNumber ?? 0, etag: part.ETag ?? '' })).sort((a, b) => a.partNumber - b.partNumber);
+      const byPart = digests.get(uploadId) ?? new Map<number, Uint8Array>();
+      const ordered = declared.map((part) => byPart.get(part.partNumber) ?? new Uint8Array(16));
+      const expectedEtag = formatMultipartEtag(hexToBytes(await md5(concatPartDigests(ordered))), ordered.length);
+      const done = await api<CompleteUploadResponse>('POST', API_ROUTES.complete, tokenOf(uploadId), { parts: declared, expectedEtag }, signal);
+      digests.delete(uploadId);
       storedKeys.push(done.key);
       return { location: done.downloadUrl };
     },
