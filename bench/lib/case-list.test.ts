@@ -29,7 +29,7 @@ describe('loadCases', () => {
   it('the real cases answer to the names `npm run bench -- --only` documents', async () => {
     const { cases, missing } = await loadCases();
     expect(missing).toEqual([]);
-    expect(cases.map((c) => c.name).sort()).toEqual(['cancel', 'memory', 'server', 'slow-link', 'throughput', 'ui']);
+    expect(cases.map((c) => c.name).sort()).toEqual(['cancel', 'memory', 'server', 'slow-link', 'small-files', 'throughput', 'ui']);
   });
 
   it('refuses a module with no case in it', async () => {
