@@ -14,7 +14,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { loadEnvFile } from './env-file.js';
 import type { Config } from './config.js';
 import { runJanitorPass, startJanitor } from './janitor.js';
-import { startLocalS3 } from '@s3-big-upload/local-s3';
+import { startLocalS3InWorker } from '@s3-big-upload/local-s3';
 import type { LocalS3 } from '@s3-big-upload/local-s3';
 import { answerMalformedRequest } from './malformed-request.js';
 import { createMetrics } from './metrics.js';
@@ -53,15 +53,21 @@ async function main(): Promise<void> {
 
   let local: LocalS3 | undefined;
   if (config.s3.endpoint === undefined) {
-    local = await startLocalS3({
+    // On its own thread: hashing and writing part bodies must not delay the API's answers.
+    local = await startLocalS3InWorker({
       dataDir: config.localS3Dir,
       port: config.localS3Port,
       host: config.localS3Host,
       corsOrigins: config.localS3CorsOrigins ?? loopbackAliases(config.publicOrigin),
       bucket: config.s3.bucket,
       region: config.s3.region,
+      onInternalError: (error) => logger.error({ err: error }, 'embedded S3 store: internal error'),
+      onUnexpectedExit: (error) => {
+        logger.fatal({ err: error }, 'embedded S3 store stopped; the server cannot work without it');
+        process.exit(1);
+      },
     });
-    logger.info({ endpoint: local.endpoint, dataDir: config.localS3Dir }, 'S3_ENDPOINT unset: started the embedded S3 store');
+    logger.info({ endpoint: local.endpoint, dataDir: config.localS3Dir }, 'S3_ENDPOINT unset: started the embedded S3 store on its own thread');
   }
   if (config.tokenSecretGenerated) logger.info({ path: tokenSecretPath }, 'TOKEN_SECRET unset: using the embedded store\'s secret file');
   const connection = local

@@ -15,6 +15,8 @@ import { createRequestHandler } from './request-handler.js';
 export { LocalS3Env } from './env.js';
 export { readLocalS3Credentials } from './credentials-file.js';
 export type { LocalS3Credentials } from './credentials-file.js';
+export { LocalS3WorkerError, startLocalS3InWorker } from './worker-thread.js';
+export type { WorkerLocalS3Options } from './worker-thread.js';
 
 const DEFAULT_MAX_CONNECTIONS = 512;
 
