@@ -9,12 +9,18 @@ import type { Clock } from './clock.js';
 import { InvalidTokenError, TokenExpiredError } from './errors.js';
 
 export const UploadTokenPayload = z.strictObject({
-  uploadId: z.string().min(1),
+  uploadId: z.string(),
   key: z.string().min(1),
   size: z.number().int().min(0),
   partSize: z.number().int().min(1),
   /** Epoch milliseconds. */
   expiresAt: z.number().int(),
+  /** A single-PUT upload (one PutObject to `key`, no multipart upload; uploadId is empty). */
+  single: z.literal(true).optional(),
+  /** A single upload's Content-Type, signed into its PutObject URLs (multipart sets it at create). */
+  contentType: z.string().optional(),
+  /** A single upload's Content-MD5 (base64) from create, signed into its PutObject URLs and checked at complete. */
+  contentMd5: z.string().optional(),
 });
 export type UploadTokenPayload = z.infer<typeof UploadTokenPayload>;
 

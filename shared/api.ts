@@ -6,7 +6,7 @@
  * the `X-Upload-Token` header (never in a URL).
  */
 import { z } from 'zod';
-import { MAX_SIGN_BATCH, S3_MAX_PARTS } from './limits.js';
+import { MAX_BATCH_FILES, MAX_SIGN_BATCH, S3_MAX_PARTS } from './limits.js';
 
 export const UPLOAD_TOKEN_HEADER = 'x-upload-token';
 
@@ -19,6 +19,7 @@ export const API_ROUTES = {
   sign: `${API_PREFIX}/uploads/sign`, // POST
   parts: `${API_PREFIX}/uploads/parts`, // GET
   complete: `${API_PREFIX}/uploads/complete`, // POST
+  batch: `${API_PREFIX}/uploads/batch`, // POST: create single-PUT uploads of small files, signed
 } as const;
 
 const PartNumber = z.number().int().min(1).max(S3_MAX_PARTS);
@@ -71,6 +72,8 @@ export const CreateUploadResponse = z.object({
      */
     etagIsMd5: z.boolean(),
   }),
+  /** A file that fits in one part, stored with one PutObject (from the batch route); sign, complete and abort take its token as usual. */
+  single: z.literal(true).optional(),
 });
 export type CreateUploadResponse = z.infer<typeof CreateUploadResponse>;
 
@@ -103,6 +106,26 @@ export const SignedPart = z.object({
 export type SignedPart = z.infer<typeof SignedPart>;
 
 export const SignPartsResponse = z.object({ parts: z.array(SignedPart) });
+
+/** Small files created in one call; each must fit in one part (size ≤ the server's part size). */
+export const CreateBatchFile = CreateUploadRequest.extend({
+  /** The whole file's MD5 (Content-MD5 base64); required when the server's checksum mode is md5. */
+  md5: ContentMd5.optional(),
+});
+export type CreateBatchFile = z.infer<typeof CreateBatchFile>;
+
+export const CreateBatchRequest = z.strictObject({
+  files: z
+    .array(CreateBatchFile)
+    .min(1, 'files must name at least one file')
+    .max(MAX_BATCH_FILES, `at most ${MAX_BATCH_FILES} files per call`),
+});
+export type CreateBatchRequest = z.infer<typeof CreateBatchRequest>;
+
+/** A created single-PUT upload with its presigned PutObject URL (part 1): create and sign in one answer. */
+export const SingleUploadResponse = CreateUploadResponse.extend({ single: z.literal(true), part: SignedPart });
+export type SingleUploadResponse = z.infer<typeof SingleUploadResponse>;
+
 export type SignPartsResponse = z.infer<typeof SignPartsResponse>;
 
 export const StoredPart = z.object({ partNumber: z.number(), size: z.number(), etag: z.string() });
@@ -176,3 +199,13 @@ export const ApiErrorBody = z.object({
   }),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+/** One file's answer in a batch, in the order asked: its upload, or why it was refused (with the status a single create would have had). */
+export const BatchResult = z.union([
+  z.strictObject({ upload: SingleUploadResponse }),
+  z.strictObject({ status: z.number().int(), error: ApiErrorBody.shape.error }),
+]);
+export type BatchResult = z.infer<typeof BatchResult>;
+
+export const CreateBatchResponse = z.object({ results: z.array(BatchResult) });
+export type CreateBatchResponse = z.infer<typeof CreateBatchResponse>;

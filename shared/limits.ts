@@ -11,3 +11,5 @@ export const S3_MAX_OBJECT_SIZE = 5 * TiB;
 export const DEFAULT_PART_SIZE = 8 * MiB;
 /** Parts one sign call may ask for. */
 export const MAX_SIGN_BATCH = 100;
+/** Files one batch create may ask for. */
+export const MAX_BATCH_FILES = 100;

@@ -28,6 +28,9 @@ class ScriptedStore implements UploadStore {
   async signPart(): Promise<string> {
     throw new Error('not scripted');
   }
+  async signPut(): Promise<string> {
+    throw new Error('not scripted');
+  }
   async listParts(): Promise<StoredPart[]> {
     this.calls.push('list');
     const answer = this.listAnswers.shift() ?? 'gone';

@@ -2,33 +2,43 @@
  * The upload resource: create, sign parts, list parts, complete, abort.
  * Stateless: everything an upload-scoped call needs is in its verified token.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { Router } from 'express';
 import type { Request, Response } from 'express';
 import {
   API_ROUTES,
   CompleteUploadRequest,
+  CreateBatchRequest,
   CreateUploadRequest,
   SignPartsRequest,
 } from '../../shared/api.js';
 import type {
+  CreateBatchFile,
+  BatchResult,
   CompleteUploadResponse,
+  CreateBatchResponse,
   CreateUploadResponse,
   ListPartsResponse,
   SignPartsResponse,
   SignedPart,
+  SingleUploadResponse,
 } from '../../shared/api.js';
 import { partLength, planParts, planWithPartSize } from '../../shared/part-plan.js';
 import type { PartPlan } from '../../shared/part-plan.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { DEFAULT_CONTENT_TYPE, isContentTypeAllowed } from '../../shared/content-type.js';
-import { sameEtag } from '../../shared/checksum.js';
+import { bytesToHex, fromContentMd5, sameEtag } from '../../shared/checksum.js';
 import {
+  ApiError,
   ChecksumMismatchError,
   ContentTypeNotAllowedError,
+  EtagMismatchError,
   FileTooLargeError,
   InvalidRequestError,
+  MissingPartsError,
   PartOutOfRangeError,
+  SizeMismatchError,
   StoreUnavailableError,
   UploadNotFoundError,
   listNumbers,
@@ -65,9 +75,16 @@ export interface UploadsRouterDeps {
 
 /** Abort rounds before giving up on parts that keep landing after an abort. */
 const MAX_ABORT_ROUNDS = 3;
+/** After deleting a single upload's object: time for a PUT already in the store's hands to land, so the check sees it. */
+const SINGLE_ABORT_SETTLE_MS = 50;
 
 function planOf(token: UploadTokenPayload): PartPlan {
   return planWithPartSize(token.size, token.partSize);
+}
+
+/** What a single PUT must send as signed: its Content-Type, and its Content-MD5 when known. */
+function singlePutHeaders(contentType: string, contentMd5: string | undefined): Record<string, string> {
+  return { 'Content-Type': contentType, ...(contentMd5 !== undefined && { 'Content-MD5': contentMd5 }) };
 }
 
 function refOf(token: UploadTokenPayload): UploadRef {
@@ -78,8 +95,8 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
   const router = Router();
   const withToken = requireUploadToken({ secret: config.tokenSecret, clock });
 
-  async function create(req: Request, res: Response): Promise<void> {
-    const request = parseWith(CreateUploadRequest, req.body);
+  /** The limits and key policy every new upload passes, single or multipart. */
+  function admit(request: CreateUploadRequest): { plan: PartPlan; key: string; contentType: string } {
     if (request.size > config.maxFileSize) throw new FileTooLargeError(request.size, config.maxFileSize);
     if (!isContentTypeAllowed(request.contentType, config.allowedContentTypes)) {
       throw new ContentTypeNotAllowedError(request.contentType ?? DEFAULT_CONTENT_TYPE, config.allowedContentTypes);
@@ -87,6 +104,58 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
     const plan = planParts(request.size, config.partSize);
     const key = createObjectKey(config.keyPrefix, request.fileName);
     const contentType = request.contentType?.trim() || DEFAULT_CONTENT_TYPE;
+    return { plan, key, contentType };
+  }
+
+  /** A single-PUT upload: no store call, just a token and a PutObject URL bound to the size and content type. */
+  async function createSingle({ md5, ...request }: CreateBatchFile): Promise<SingleUploadResponse> {
+    const { plan, key, contentType } = admit(request);
+    if (plan.partCount !== 1 || plan.size > config.partSize) {
+      throw new InvalidRequestError(`a batch takes files of at most ${config.partSize} bytes (one part); create ${plan.size} bytes with POST ${API_ROUTES.uploads}`);
+    }
+    if (config.checksumMode === 'md5' && md5 === undefined) throw new InvalidRequestError('the checksum mode is md5: every file in a batch needs its md5');
+    const expiresAt = clock.now() + config.uploadTtlMs;
+    const payload = { uploadId: '', key, size: plan.size, partSize: plan.partSize, expiresAt, single: true as const, contentType, ...(md5 !== undefined && { contentMd5: md5 }) };
+    const token = signUploadToken(payload, config.tokenSecret);
+    const url = await store.signPut({ key, contentLength: plan.size, contentType, contentMd5: md5, expiresInSeconds: config.presignTtlSeconds });
+    const part: SignedPart = { partNumber: 1, url, size: plan.size, expiresAt: clock.now() + config.presignTtlSeconds * 1000, headers: singlePutHeaders(contentType, md5) };
+    return {
+      uploadId: '',
+      key,
+      size: plan.size,
+      partSize: plan.partSize,
+      partCount: 1,
+      token,
+      expiresAt,
+      // The server checks the object's ETag against the MD5 at complete, where HeadObject says whether the ETag is one.
+      checksum: { mode: config.checksumMode, etagIsMd5: false },
+      single: true,
+      part,
+    };
+  }
+
+  async function createBatch(req: Request, res: Response): Promise<void> {
+    const { files } = parseWith(CreateBatchRequest, req.body);
+    const results = await Promise.all(
+      files.map(async (file): Promise<BatchResult> => {
+        try {
+          return { upload: await createSingle(file) };
+        } catch (error) {
+          // One refused file must not sink the others; anything but a refusal is the whole call's failure.
+          if (!(error instanceof ApiError) || error.status >= 500) throw error;
+          return { status: error.status, error: { code: error.code, message: error.message } };
+        }
+      }),
+    );
+    const created = results.filter((result) => 'upload' in result).length;
+    metrics.uploadsCreated.inc(created);
+    const body: CreateBatchResponse = { results };
+    res.status(201).json(body);
+  }
+
+  async function create(req: Request, res: Response): Promise<void> {
+    const request = parseWith(CreateUploadRequest, req.body);
+    const { plan, key, contentType } = admit(request);
     const { uploadId, etagIsMd5 } = await store.createUpload({ key, contentType });
     const expiresAt = clock.now() + config.uploadTtlMs;
     const token = signUploadToken({ uploadId, key, size: plan.size, partSize: plan.partSize, expiresAt }, config.tokenSecret);
@@ -119,6 +188,13 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
     const parts = await Promise.all(
       request.parts.map(async ({ partNumber, md5 }): Promise<SignedPart> => {
         const size = partLength(plan, partNumber);
+        if (token.single) {
+          // The object's MD5 was fixed at create (in the token): every URL for it carries the same.
+          const contentType = token.contentType ?? DEFAULT_CONTENT_TYPE;
+          const contentMd5 = token.contentMd5;
+          const url = await store.signPut({ key: token.key, contentLength: size, contentType, contentMd5, expiresInSeconds: config.presignTtlSeconds });
+          return { partNumber, url, size, expiresAt, headers: singlePutHeaders(contentType, contentMd5) };
+        }
         const url = await store.signPart({ ...refOf(token), partNumber, contentLength: size, contentMd5: md5, expiresInSeconds: config.presignTtlSeconds });
         return { partNumber, url, size, expiresAt, headers: md5 === undefined ? {} : { 'Content-MD5': md5 } };
       }),
@@ -129,7 +205,9 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
   }
 
   async function listParts(_req: Request, res: Response): Promise<void> {
-    const body: ListPartsResponse = { parts: await store.listParts(refOf(uploadOf(res))) };
+    const token = uploadOf(res);
+    // A single-PUT upload has no parts to resume from: its object appears whole or not at all.
+    const body: ListPartsResponse = { parts: token.single ? [] : await store.listParts(refOf(token)) };
     res.json(body);
   }
 
@@ -138,10 +216,14 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
     const plan = planOf(token);
     try {
       const { parts, expectedEtag } = parseWith(CompleteUploadRequest, req.body);
+      const ordered = orderDeclaredParts(parts, plan);
+      if (token.single) {
+        res.json(await completeSingle(token, ordered[0]?.etag ?? ''));
+        return;
+      }
       if (config.checksumMode === 'md5' && expectedEtag === undefined) {
         throw new InvalidRequestError('the checksum mode is md5: complete needs expectedEtag, the multipart ETag computed from the file');
       }
-      const ordered = orderDeclaredParts(parts, plan);
       const listed = await store.listParts(refOf(token)).catch(async (error: unknown) => {
         // A retry whose first attempt completed but lost its answer: the same answer again.
         if (error instanceof UploadNotFoundError && (await completedEarlier(token.key, plan.size, expectedEtag))) return null;
@@ -193,7 +275,48 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
     );
   }
 
+  /** Checks the PutObject landed with the declared size and ETag (its MD5), as complete checks parts for multipart. */
+  async function completeSingle(token: UploadTokenPayload, declaredEtag: string): Promise<CompleteUploadResponse> {
+    let stored;
+    try {
+      stored = await store.headObject(token.key);
+    } catch (error) {
+      if (error instanceof UploadNotFoundError) throw new MissingPartsError('the object is not stored yet: PUT it to its URL, then complete');
+      throw error;
+    }
+    if (stored.size !== undefined && stored.size !== token.size) {
+      throw new SizeMismatchError(`the stored object has ${stored.size} bytes, the upload declared ${token.size}`);
+    }
+    if (stored.etag !== '' && !sameEtag(stored.etag, declaredEtag)) throw new EtagMismatchError([1]);
+    // The store checked the signed Content-MD5 on the PUT; a store that ignores it is caught here.
+    const md5Hex = token.contentMd5 === undefined ? undefined : bytesToHex(fromContentMd5(token.contentMd5));
+    if (md5Hex !== undefined && stored.etagIsMd5 && stored.etag !== '' && !sameEtag(stored.etag, md5Hex)) {
+      await discardCorruptObject(token.key, stored.etag, md5Hex);
+    }
+    const downloadUrl = await store.presignGet({ key: token.key, fileName: fileNameOfKey(token.key), expiresInSeconds: config.downloadTtlSeconds });
+    metrics.uploadsCompleted.inc();
+    return { key: token.key, size: token.size, etag: stored.etag || declaredEtag, downloadUrl };
+  }
+
+  /** Deletes a single upload's object, again if a PUT racing the cancel stored it after the first delete. */
+  async function abortSingle(token: UploadTokenPayload, res: Response): Promise<void> {
+    for (let round = 0; round < MAX_ABORT_ROUNDS; round++) {
+      await store.deleteObject(token.key);
+      await delay(SINGLE_ABORT_SETTLE_MS);
+      try {
+        await store.headObject(token.key);
+      } catch (error) {
+        if (!(error instanceof UploadNotFoundError)) throw error;
+        metrics.uploadsAborted.inc();
+        res.status(204).end();
+        return;
+      }
+    }
+    throw new StoreUnavailableError({ cause: new Error(`object ${token.key} still exists after ${MAX_ABORT_ROUNDS} deletes`) });
+  }
+
   async function abort(_req: Request, res: Response): Promise<void> {
+    if (uploadOf(res).single) return abortSingle(uploadOf(res), res);
     const ref = refOf(uploadOf(res));
     for (let round = 0; round < MAX_ABORT_ROUNDS; round++) {
       await store.abortUpload(ref);
@@ -211,6 +334,7 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
   }
 
   router.route(API_ROUTES.uploads).post(requireJsonBody, create).delete(withToken, abort).all(methodNotAllowed(['POST', 'DELETE']));
+  router.route(API_ROUTES.batch).post(requireJsonBody, createBatch).all(methodNotAllowed(['POST']));
   router.route(API_ROUTES.sign).post(withToken, requireJsonBody, sign).all(methodNotAllowed(['POST']));
   router.route(API_ROUTES.parts).get(withToken, listParts).all(methodNotAllowed(['GET']));
   router.route(API_ROUTES.complete).post(withToken, requireJsonBody, complete).all(methodNotAllowed(['POST']));

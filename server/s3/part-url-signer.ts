@@ -25,6 +25,18 @@ export interface PartToSign {
   signingDate?: Date;
 }
 
+export interface ObjectToSign {
+  key: string;
+  /** Signed into the URL: the store refuses a body of any other length. */
+  contentLength: number;
+  contentType: string;
+  /** Base64 MD5 of the object, signed as the Content-MD5 header: the store answers any other body with BadDigest. */
+  contentMd5?: string | undefined;
+  expiresInSeconds: number;
+  /** For tests: the signing time (defaults to now). */
+  signingDate?: Date;
+}
+
 interface BucketUrl {
   protocol: string;
   hostname: string;
@@ -59,25 +71,49 @@ export class PartUrlSigner {
   }
 
   async sign(part: PartToSign): Promise<string> {
+    return this.#presign(
+      part,
+      { partNumber: String(part.partNumber), uploadId: part.uploadId, 'x-id': 'UploadPart' },
+      {
+        'content-length': String(part.contentLength),
+        // Not an x-amz- header, so the presigner signs it as a header (the PUT must send it) instead of hoisting it into the query.
+        ...(part.contentMd5 !== undefined && { 'content-md5': part.contentMd5 }),
+      },
+    );
+  }
+
+  /**
+   * A PutObject URL for a whole small object, bound to its exact Content-Length,
+   * Content-Type and, when given, Content-MD5 (signed as headers the PUT must
+   * send as they are, so the content-type policy holds for the stored object).
+   */
+  async signPut(object: ObjectToSign): Promise<string> {
+    return this.#presign(
+      object,
+      { 'x-id': 'PutObject' },
+      {
+        'content-length': String(object.contentLength),
+        'content-type': object.contentType,
+        ...(object.contentMd5 !== undefined && { 'content-md5': object.contentMd5 }),
+      },
+    );
+  }
+
+  async #presign(target: { key: string; expiresInSeconds: number; signingDate?: Date }, query: Record<string, string>, headers: Record<string, string>): Promise<string> {
     const base = await this.#resolveBucketUrl();
     const request: PresignableRequest = {
       method: 'PUT',
       protocol: base.protocol,
       hostname: base.hostname,
       ...(base.port !== undefined && { port: base.port }),
-      path: base.pathPrefix + encodeKeyPath(part.key),
-      query: { partNumber: String(part.partNumber), uploadId: part.uploadId, 'x-id': 'UploadPart' },
-      headers: {
-        host: base.host,
-        'content-length': String(part.contentLength),
-        // Not an x-amz- header, so the presigner signs it as a header (the PUT must send it) instead of hoisting it into the query.
-        ...(part.contentMd5 !== undefined && { 'content-md5': part.contentMd5 }),
-      },
+      path: base.pathPrefix + encodeKeyPath(target.key),
+      query,
+      headers: { host: base.host, ...headers },
     };
     const signed = await this.#presigner.presign(request, {
-      expiresIn: part.expiresInSeconds,
-      signableHeaders: new Set(['content-length']),
-      ...(part.signingDate && { signingDate: part.signingDate }),
+      expiresIn: target.expiresInSeconds,
+      signableHeaders: new Set(Object.keys(headers)),
+      ...(target.signingDate && { signingDate: target.signingDate }),
     });
     const url = new URL(`${signed.protocol}//${base.host}${signed.path}`);
     for (const [name, value] of Object.entries(signed.query ?? {})) {

@@ -13,7 +13,8 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { StoredPart } from '../../shared/api.js';
-import { isUploadGone, translateS3Error } from './errors.js';
+import { isUploadGone, s3HttpStatus, translateS3Error } from './errors.js';
+import { UploadNotFoundError } from '../errors.js';
 import type { EtagKind, PendingUpload, StoredObject, UploadRef, UploadStore } from './upload-store.js';
 import { contentDisposition } from './content-disposition.js';
 import { PartUrlSigner } from './part-url-signer.js';
@@ -52,6 +53,10 @@ export class S3UploadStore implements UploadStore {
 
   signPart(input: UploadRef & { partNumber: number; contentLength: number; contentMd5?: string | undefined; expiresInSeconds: number }): Promise<string> {
     return this.#partSigner.sign(input);
+  }
+
+  signPut(input: { key: string; contentLength: number; contentType: string; contentMd5?: string | undefined; expiresInSeconds: number }): Promise<string> {
+    return this.#partSigner.signPut(input);
   }
 
   async listParts({ key, uploadId }: UploadRef): Promise<StoredPart[]> {
@@ -124,8 +129,16 @@ export class S3UploadStore implements UploadStore {
   }
 
   async headObject(key: string): Promise<StoredObject> {
-    const out = await call('HeadObject', () => this.#client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
-    return { etag: out.ETag ?? '', size: out.ContentLength };
+    const out = await call('HeadObject', async () => {
+      try {
+        return await this.#client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      } catch (error) {
+        // A HEAD has no body, so a missing object is a bare 404 "NotFound", not NoSuchKey.
+        if (s3HttpStatus(error) === 404) throw new UploadNotFoundError({ cause: error });
+        throw error;
+      }
+    });
+    return { etag: out.ETag ?? '', size: out.ContentLength, etagIsMd5: etagIsMd5(out) };
   }
 
   async presignGet({ key, fileName, expiresInSeconds }: { key: string; fileName: string; expiresInSeconds: number }): Promise<string> {

@@ -19,6 +19,8 @@ export interface StoredObject {
   /** Empty string when the store reports none. */
   etag: string;
   size: number | undefined;
+  /** False when the object is encrypted with SSE-KMS or SSE-C: then its ETag is not the MD5 of its bytes. */
+  etagIsMd5: boolean;
 }
 
 export interface EtagKind {
@@ -31,6 +33,8 @@ export interface UploadStore {
   createUpload(input: { key: string; contentType: string }): Promise<UploadRef & EtagKind>;
   /** A presigned UploadPart URL bound to the part number, its exact Content-Length and, when given, its Content-MD5 (base64). */
   signPart(input: UploadRef & { partNumber: number; contentLength: number; contentMd5?: string | undefined; expiresInSeconds: number }): Promise<string>;
+  /** A presigned PutObject URL for a whole object, bound to its exact Content-Length and Content-Type (and Content-MD5 when given). */
+  signPut(input: { key: string; contentLength: number; contentType: string; contentMd5?: string | undefined; expiresInSeconds: number }): Promise<string>;
   /** All pages of ListParts, sorted by part number. */
   listParts(upload: UploadRef): Promise<StoredPart[]>;
   /** Returns the final ETag, or '' when the store's response lacks one (Ceph RGW), and whether it derives from part MD5s (not with SSE-KMS/SSE-C). */
