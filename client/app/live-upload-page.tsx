@@ -69,8 +69,10 @@ function ConfiguredUploadPage({ config }: { config: ClientConfig }) {
         concurrency: config.concurrency,
         partIdleTimeoutMs: config.partIdleTimeoutMs,
         pendingAborts: localAbortStorage(localStorage, isSession),
+        // A file that fits in one part takes one PutObject, created with others in one call.
+        singlePutMaxSize: config.partSize,
       }),
-    [config.concurrency, config.partIdleTimeoutMs],
+    [config.concurrency, config.partIdleTimeoutMs, config.partSize],
   );
   return <UploadPage uploader={uploader} limits={config} />;
 }

@@ -8,12 +8,16 @@ import {
   API_ROUTES,
   ApiErrorBody,
   CompleteUploadResponse,
+  CreateBatchResponse,
   CreateUploadResponse,
   ListPartsResponse,
   SignPartsResponse,
   UPLOAD_TOKEN_HEADER,
 } from '../../shared/api.js';
+import type { CreateBatchFile, SingleUploadResponse } from '../../shared/api.js';
+import { MAX_BATCH_FILES } from '../../shared/limits.js';
 import { ApiError, NetworkError, UploadError } from './errors.js';
+import { RequestBatcher } from './request-batcher.js';
 import type { UploadApi, UploadSession } from './types.js';
 
 export interface HttpApiOptions {
@@ -56,7 +60,20 @@ export function createHttpApi(options: HttpApiOptions = {}): UploadApi {
     return result.data;
   }
 
+  // Small files created close together share one batch call; two in flight keep the PUTs fed.
+  const singles = new RequestBatcher<CreateBatchFile, SingleUploadResponse>({
+    maxBatch: MAX_BATCH_FILES,
+    maxInFlight: 2,
+    send: async (files) => {
+      const { results } = parse(CreateBatchResponse, await request('POST', API_ROUTES.batch, { body: { files } }), API_ROUTES.batch);
+      return results.map((result) => ('upload' in result ? result.upload : new ApiError(result.status, result.error.code, result.error.message)));
+    },
+  });
+
   return {
+    createSingle(body, signal) {
+      return singles.add(body, signal);
+    },
     async create(body, signal) {
       return parse(CreateUploadResponse, await request('POST', API_ROUTES.uploads, { body, signal }), API_ROUTES.uploads);
     },

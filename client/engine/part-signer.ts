@@ -56,6 +56,13 @@ export class PartSigner {
     return signed;
   }
 
+  /** Takes URLs signed elsewhere (a single PUT's, from create); signing ahead skips them. */
+  seed(parts: readonly SignedPart[]): void {
+    for (const part of parts) this.#signed.set(part.partNumber, part);
+    const { order } = this.#options;
+    while (this.#aheadCursor < order.length && this.#signed.has(order[this.#aheadCursor] ?? 0)) this.#aheadCursor += 1;
+  }
+
   /** Whether a URL for this part is ready without a round trip. */
   has(partNumber: number): boolean {
     const cached = this.#signed.get(partNumber);

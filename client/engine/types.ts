@@ -3,6 +3,8 @@
  * interfaces; the browser wires in XHR and fetch, tests wire in scripted fakes.
  */
 import type {
+  CreateBatchFile,
+  SingleUploadResponse,
   CompleteUploadRequest,
   CompleteUploadResponse,
   CreateUploadRequest,
@@ -18,6 +20,8 @@ export type UploadResult = CompleteUploadResponse;
 /** The server API, as the engine needs it. */
 export interface UploadApi {
   create(request: CreateUploadRequest, signal?: AbortSignal): Promise<UploadSession>;
+  /** Creates a single-PUT upload of a file that fits in one part, its PutObject URL signed (many such calls share one request); absent when the API has no batch route. */
+  createSingle?(request: CreateBatchFile, signal?: AbortSignal): Promise<SingleUploadResponse>;
   /** Each part carries its md5 (Content-MD5 base64) when the upload's checksum mode is md5. */
   sign(session: UploadSession, parts: readonly PartToSign[], signal?: AbortSignal): Promise<SignedPart[]>;
   listParts(session: UploadSession, signal?: AbortSignal): Promise<StoredPart[]>;

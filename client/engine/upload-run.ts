@@ -34,6 +34,8 @@ export interface UploadRunDeps {
   idleWatchdog: IdleWatchdog | null;
   /** Aborts on the store, kept and retried until they get through. */
   aborts: PendingAborts;
+  /** Files up to this size go as one PutObject (api.createSingle); 0 sends every file as a multipart upload. */
+  singlePutMaxSize: number;
 }
 
 /** MD5s computed at once; more would only compete with the PUTs for CPU. */
@@ -78,6 +80,9 @@ export class UploadRun implements PartSource {
   #next = 0;
   #remaining = 0;
   #partsSettled: { resolve: () => void; reject: (error: unknown) => void } | null = null;
+  /** A single-PUT upload's URL from create, and the file's MD5 (Content-MD5) it was created with. */
+  #singlePart: SignedPart | null = null;
+  #singleMd5: string | undefined;
 
   constructor(deps: UploadRunDeps, file: UploadFile, options: UploadRunOptions) {
     this.#deps = deps;
@@ -97,7 +102,8 @@ export class UploadRun implements PartSource {
       this.#prepareParts(session, stored);
       await this.#sendParts();
       await this.#resendChangedStoredParts(session);
-      const expectedEtag = await this.#expectedObjectEtag();
+      // A single PUT's object was checked by the store (signed Content-MD5) and is checked again by complete (HeadObject).
+      const expectedEtag = session.single ? undefined : await this.#expectedObjectEtag();
       const parts = [...this.#etags].map(([partNumber, etag]) => ({ partNumber, etag })).sort((a, b) => a.partNumber - b.partNumber);
       const request = { parts, ...(expectedEtag !== undefined && { expectedEtag }) };
       // Every part is stored: while the server is unreachable, complete keeps trying as long as the token is valid.
@@ -137,6 +143,7 @@ export class UploadRun implements PartSource {
     const given = this.#options.session;
     const session =
       given ??
+      (await this.#createSingle()) ??
       (await this.#callApi(() =>
         this.#deps.api.create(
           { fileName: this.#file.name, size: this.#file.size, ...(this.#file.type ? { contentType: this.#file.type } : {}) },
@@ -148,6 +155,23 @@ export class UploadRun implements PartSource {
     }
     this.#session = session;
     this.#options.onSession?.(session);
+    return session;
+  }
+
+  /** A file that fits in one part: hashed whole, then created and signed in one (batched) call; undefined when it does not fit. */
+  async #createSingle(): Promise<UploadSession | undefined> {
+    const { api, hasher, singlePutMaxSize } = this.#deps;
+    const createSingle = api.createSingle?.bind(api);
+    if (createSingle === undefined || singlePutMaxSize <= 0 || this.#file.size > singlePutMaxSize) return undefined;
+    this.#singleMd5 = hasher ? toContentMd5(await hasher.md5(this.#file, this.#stop.signal)) : undefined;
+    const request = {
+      fileName: this.#file.name,
+      size: this.#file.size,
+      ...(this.#file.type ? { contentType: this.#file.type } : {}),
+      ...(this.#singleMd5 !== undefined && { md5: this.#singleMd5 }),
+    };
+    const { part, ...session } = await this.#callApi(() => createSingle(request, this.#stop.signal));
+    this.#singlePart = part;
     return session;
   }
 
@@ -169,7 +193,8 @@ export class UploadRun implements PartSource {
     for (let n = 1; n <= plan.partCount; n += 1) if (!this.#etags.has(n)) this.#order.push(n);
     this.#remaining = this.#order.length;
     const lowWater = 2 * this.#deps.scheduler.concurrency;
-    const digests = session.checksum.mode === 'md5' ? this.#createDigests(lowWater) : null;
+    // A single PUT's MD5 is the file's, computed before create.
+    const digests = session.checksum.mode === 'md5' && !session.single ? this.#createDigests(lowWater) : null;
     this.#digests = digests;
     this.#signer = new PartSigner({
       sign: (partNumbers) => this.#signParts(session, partNumbers),
@@ -179,6 +204,7 @@ export class UploadRun implements PartSource {
       lowWater,
       ...(digests && { ready: (n: number) => digests.peek(n) !== undefined, minBatch: SIGN_BATCH_FACTOR * lowWater }),
     });
+    if (this.#singlePart) this.#signer.seed([this.#singlePart]);
   }
 
   #createDigests(lowWater: number): PartDigests {
@@ -207,7 +233,10 @@ export class UploadRun implements PartSource {
   /** Signs parts with their MD5s (awaited first, outside the API retries). */
   async #signParts(session: UploadSession, partNumbers: readonly number[]): Promise<SignedPart[]> {
     const digests = this.#digests;
-    const parts: PartToSign[] = digests
+    const singleMd5 = session.single ? this.#singleMd5 : undefined;
+    const parts: PartToSign[] = singleMd5 !== undefined
+      ? partNumbers.map((partNumber) => ({ partNumber, md5: singleMd5 }))
+      : digests
       ? await Promise.all(partNumbers.map(async (partNumber) => ({ partNumber, md5: toContentMd5(digests.peek(partNumber) ?? (await digests.get(partNumber))) })))
       : partNumbers.map((partNumber) => ({ partNumber }));
     return this.#callApi(() => this.#deps.api.sign(session, parts, this.#stop.signal));

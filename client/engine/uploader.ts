@@ -36,6 +36,8 @@ export interface UploaderOptions {
   partIdleTimeoutMs?: number;
   /** Keeps aborts that could not get through, across reloads (the browser wires localStorage); default in memory. */
   pendingAborts?: PendingAbortStorage;
+  /** Files up to this size (the server's part size) go as one PutObject, created in batches; default 0: every file multipart. */
+  singlePutMaxSize?: number;
 }
 
 export interface UploadOptions {
@@ -77,6 +79,7 @@ export function createUploader(options: UploaderOptions): Uploader {
     aborts,
     hasher: options.hasher,
     idleWatchdog: idleWatchdogFor(options.partIdleTimeoutMs ?? DEFAULT_PART_IDLE_TIMEOUT_MS, clock),
+    singlePutMaxSize: options.singlePutMaxSize ?? 0,
   };
   return {
     upload: (file, uploadOptions = {}) => new UploadRun(deps, file, uploadOptions).run(),

@@ -30,6 +30,7 @@ export function createHarness(
     retryDelays: options.retryDelays ?? [100, 200, 400],
     random: options.random ?? (() => 0.5),
     partIdleTimeoutMs: options.partIdleTimeoutMs ?? 0,
+    ...(options.singlePutMaxSize !== undefined && { singlePutMaxSize: options.singlePutMaxSize }),
   });
   return { clock, api, transport, network, hasher, uploader };
 }

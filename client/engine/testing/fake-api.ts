@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { ChecksumMode, CompleteUploadRequest, CreateUploadRequest, PartToSign, SignedPart, StoredPart } from '../../../shared/api.js';
+import type { ChecksumMode, CompleteUploadRequest, CreateBatchFile, CreateUploadRequest, PartToSign, SignedPart, SingleUploadResponse, StoredPart } from '../../../shared/api.js';
 import { bareEtag, looksLikeMd5Etag } from '../../../shared/checksum.js';
 import { partLength, planWithPartSize } from '../../../shared/part-plan.js';
 import type { Clock, UploadApi, UploadResult, UploadSession } from '../types.js';
 
 export type ApiCall =
   | { method: 'create'; request: CreateUploadRequest }
+  | { method: 'createSingle'; request: CreateBatchFile }
   | { method: 'sign'; uploadId: string; partNumbers: number[]; parts: PartToSign[] }
   | { method: 'listParts'; uploadId: string }
   | { method: 'complete'; uploadId: string; parts: { partNumber: number; etag: string }[]; expectedEtag: string | undefined }
@@ -66,6 +67,31 @@ export class FakeApi implements UploadApi {
     };
   }
 
+  /** A single-PUT upload, its URL signed with the file's MD5 (as the batch route answers). */
+  async createSingle(request: CreateBatchFile): Promise<SingleUploadResponse> {
+    this.calls.push({ method: 'createSingle', request: { ...request } });
+    this.#maybeFail('createSingle');
+    this.#uploads += 1;
+    return {
+      uploadId: '',
+      key: request.fileName,
+      size: request.size,
+      partSize: this.partSize,
+      partCount: 1,
+      token: `token-${this.#uploads}`,
+      expiresAt: this.#clock.now() + 86_400_000,
+      checksum: { mode: this.checksumMode, etagIsMd5: false },
+      single: true,
+      part: {
+        partNumber: 1,
+        url: `https://store.test/${request.fileName}?partNumber=1&sig=create-${this.#uploads}`,
+        size: request.size,
+        expiresAt: this.#clock.now() + this.urlTtlMs,
+        headers: request.md5 === undefined ? {} : { 'Content-MD5': request.md5 },
+      },
+    };
+  }
+
   async sign(session: UploadSession, parts: readonly PartToSign[]): Promise<SignedPart[]> {
     this.calls.push({ method: 'sign', uploadId: session.uploadId, partNumbers: parts.map((p) => p.partNumber), parts: parts.map((p) => ({ ...p })) });
     this.#maybeFail('sign');
@@ -88,7 +114,7 @@ export class FakeApi implements UploadApi {
   async complete(session: UploadSession, { parts, expectedEtag }: CompleteUploadRequest): Promise<UploadResult> {
     this.calls.push({ method: 'complete', uploadId: session.uploadId, parts: parts.map((p) => ({ ...p })), expectedEtag });
     this.#maybeFail('complete');
-    const etag = this.completeEtag ?? storeMultipartEtag(parts.map((p) => p.etag));
+    const etag = this.completeEtag ?? (session.single ? (parts[0]?.etag ?? '') : storeMultipartEtag(parts.map((p) => p.etag)));
     return { key: session.key, size: session.size, etag, downloadUrl: `https://store.test/${session.key}` };
   }
 
