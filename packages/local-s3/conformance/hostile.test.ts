@@ -175,7 +175,7 @@ const PART_URL_EDITS: [string, boolean, UrlEdit, number, string][] = [
   ['the part number', true, set('partNumber', '3'), 403, 'SignatureDoesNotMatch'],
   ['the upload id', true, (u, f) => u.searchParams.set('uploadId', `${f.mp.uploadId}x`), 403, 'SignatureDoesNotMatch'],
   ['the expiry raised', true, set('X-Amz-Expires', '604800'), 403, 'SignatureDoesNotMatch'],
-  ['the date moved', true, (u) => u.searchParams.set('X-Amz-Date', (u.searchParams.get('X-Amz-Date') ?? '').replace(/\d\dZ$/, '00Z')), 403, 'SignatureDoesNotMatch'],
+  ['the date moved', true, (u) => u.searchParams.set('X-Amz-Date', (u.searchParams.get('X-Amz-Date') ?? '').replace(/\d\dZ$/, (ss) => (ss === '00Z' ? '01Z' : '00Z'))), 403, 'SignatureDoesNotMatch'],
   ['the signed headers', true, set('X-Amz-SignedHeaders', 'host;x-amz-meta-a'), 403, 'SignatureDoesNotMatch'],
   ['another key id', true, (u) => u.searchParams.set('X-Amz-Credential', (u.searchParams.get('X-Amz-Credential') ?? '').replace(/^[^/]+/, 'AKIAUNKNOWNUNKNOWN00')), 403, 'InvalidAccessKeyId'],
   ['the key', true, (u) => (u.pathname = `${u.pathname}x`), 403, 'SignatureDoesNotMatch'],
