@@ -27,6 +27,19 @@ export class CancelError extends UploadError {
   }
 }
 
+/**
+ * A session given to resume can no longer be resumed: its token expired, or the
+ * store no longer knows the multipart upload. The engine starts over and reports it.
+ */
+export class ResumeUnavailableError extends UploadError {
+  override name = 'ResumeUnavailableError';
+  readonly reason: 'expired' | 'gone';
+  constructor(reason: 'expired' | 'gone', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
 /** A non-2xx answer from the upload server, with the code from its JSON error body. */
 export class ApiError extends UploadError {
   override name = 'ApiError';

@@ -7,7 +7,18 @@ import { MAX_SIGN_BATCH } from '../../shared/limits.js';
 import { partLength, partRange, type PartPlan } from '../../shared/part-plan.js';
 import type { PartToSign, SignedPart, StoredPart } from '../../shared/api.js';
 import { bytesToHex, concatPartDigests, formatMultipartEtag, sameEtag, toContentMd5 } from '../../shared/checksum.js';
-import { EtagMismatchError, IntegrityError, MissingEtagError, NetworkError, PartIdleError, PartUploadError, PauseError, UploadError } from './errors.js';
+import {
+  ApiError,
+  EtagMismatchError,
+  IntegrityError,
+  MissingEtagError,
+  NetworkError,
+  PartIdleError,
+  PartUploadError,
+  PauseError,
+  ResumeUnavailableError,
+  UploadError,
+} from './errors.js';
 import type { IdleWatchdog } from './idle-watchdog.js';
 import { MissingEtagJudge } from './missing-etag-judge.js';
 import { PartDigests } from './part-digests.js';
@@ -47,6 +58,7 @@ export interface UploadRunOptions {
   signal?: AbortSignal | undefined;
   session?: UploadSession | undefined;
   onSession?: ((session: UploadSession) => void) | undefined;
+  onStartOver?: ((reason: ResumeUnavailableError) => void) | undefined;
   onProgress?: ((progress: UploadProgress) => void) | undefined;
 }
 
@@ -97,8 +109,7 @@ export class UploadRun implements PartSource {
     signal?.addEventListener('abort', onCallerAbort, { once: true });
     this.#deps.scheduler.add(this);
     try {
-      const session = await this.#openSession();
-      const stored = this.#options.session ? await this.#callApi(() => this.#deps.api.listParts(session, this.#stop.signal)) : [];
+      const { session, stored } = await this.#openSession();
       this.#prepareParts(session, stored);
       await this.#sendParts();
       await this.#resendChangedStoredParts(session);
@@ -139,20 +150,31 @@ export class UploadRun implements PartSource {
     return () => this.#sendPart(partNumber);
   }
 
-  async #openSession(): Promise<UploadSession> {
+  /** The given session with its stored parts, or a new one when there is none or it can no longer be resumed. */
+  async #openSession(): Promise<{ session: UploadSession; stored: readonly StoredPart[] }> {
     const given = this.#options.session;
-    const session =
-      given ??
+    if (given) {
+      this.#checkSize(given);
+      const stored = await this.#storedPartsOf(given);
+      if (stored) return { session: this.#use(given), stored };
+    }
+    const file = this.#file;
+    const created =
       (await this.#createSingle()) ??
       (await this.#callApi(() =>
-        this.#deps.api.create(
-          { fileName: this.#file.name, size: this.#file.size, ...(this.#file.type ? { contentType: this.#file.type } : {}) },
-          this.#stop.signal,
-        ),
+        this.#deps.api.create({ fileName: file.name, size: file.size, ...(file.type ? { contentType: file.type } : {}) }, this.#stop.signal),
       ));
+    this.#checkSize(created);
+    return { session: this.#use(created), stored: [] };
+  }
+
+  #checkSize(session: UploadSession): void {
     if (session.size !== this.#file.size) {
       throw new UploadError(`the upload is for ${session.size} bytes but the file has ${this.#file.size}: pick the same file to resume`);
     }
+  }
+
+  #use(session: UploadSession): UploadSession {
     this.#session = session;
     this.#options.onSession?.(session);
     return session;
@@ -173,6 +195,29 @@ export class UploadRun implements PartSource {
     const { part, ...session } = await this.#callApi(() => createSingle(request, this.#stop.signal));
     this.#singlePart = part;
     return session;
+  }
+
+  /** ListParts of a session to resume; null (start over, reported) when its token expired or the store lost the upload. */
+  async #storedPartsOf(session: UploadSession): Promise<readonly StoredPart[] | null> {
+    const startOver = (reason: ResumeUnavailableError) => {
+      this.#options.onStartOver?.(reason);
+      return null;
+    };
+    if (session.expiresAt <= this.#deps.clock.now()) {
+      return startOver(new ResumeUnavailableError('expired', 'the upload could no longer be resumed: its permission expired'));
+    }
+    try {
+      return await this.#callApi(() => this.#deps.api.listParts(session, this.#stop.signal));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.code === 'token_expired') {
+        return startOver(new ResumeUnavailableError('expired', 'the upload could no longer be resumed: its permission expired', { cause: error }));
+      }
+      if (error.code === 'no_such_upload' || error.code === 'invalid_token') {
+        return startOver(new ResumeUnavailableError('gone', 'the storage no longer has the upload, so it could not be resumed', { cause: error }));
+      }
+      throw error;
+    }
   }
 
   #prepareParts(session: UploadSession, stored: readonly StoredPart[]): void {

@@ -5,6 +5,7 @@
 import { realClock } from './clock.js';
 import { IdleWatchdog } from './idle-watchdog.js';
 import { defaultNetworkStatus } from './network.js';
+import type { ResumeUnavailableError } from './errors.js';
 import { memoryAbortStorage, PendingAborts, type PendingAbortStorage } from './pending-aborts.js';
 import { DEFAULT_RETRY_DELAYS } from './retry.js';
 import { PartScheduler } from './scheduler.js';
@@ -45,8 +46,10 @@ export interface UploadOptions {
   signal?: AbortSignal;
   /** Resume: parts already stored (listParts, same size) are skipped. */
   session?: UploadSession;
-  /** Called once the upload exists, so the UI can keep it for a resume. */
+  /** Called once the upload exists (created, or the given session confirmed by ListParts), so the UI can keep it for a resume. */
   onSession?: (session: UploadSession) => void;
+  /** Called when the given session can no longer be resumed (token expired, upload gone); a new upload is created after it. */
+  onStartOver?: (reason: ResumeUnavailableError) => void;
   onProgress?: (progress: UploadProgress) => void;
 }
 
