@@ -40,3 +40,9 @@ export function formatPercent(done: number, total: number): string {
   // Floor so "100%" only appears when every byte is in.
   return `${Math.floor((done / total) * 100)}%`;
 }
+
+/** A moment in the person's locale and time zone, to the minute: "1 Dec 2026, 09:30". */
+export function formatDateTime(epochMs: number): string {
+  if (!Number.isFinite(epochMs)) return '–';
+  return new Date(epochMs).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
