@@ -9,7 +9,7 @@ let databases = 0;
 const freshName = () => `test-db-${++databases}`;
 
 function upload(uploadId: string, expiresAt: number): UnfinishedUpload {
-  const session: UploadSession = { uploadId, key: `uploads/${uploadId}/a.bin`, size: 20, partSize: 10, partCount: 2, token: `t-${uploadId}`, expiresAt };
+  const session: UploadSession = { uploadId, key: `uploads/${uploadId}/a.bin`, size: 20, partSize: 10, partCount: 2, token: `t-${uploadId}`, expiresAt, checksum: { mode: 'md5', etagIsMd5: true } };
   return { session, fingerprint: { name: 'a.bin', size: 20, lastModified: 1, headSha256: 'ab'.repeat(32) }, handle: null };
 }
 

@@ -5,7 +5,7 @@ import { LockRegistry, MemoryUploadLocks } from './testing/memory-upload-locks.j
 import { MemoryUnfinishedStore } from './testing/memory-unfinished-store.js';
 import { UploadKeeper } from './upload-keeper.js';
 
-const session = (uploadId: string): UploadSession => ({ uploadId, key: `k/${uploadId}`, size: 3, partSize: 10, partCount: 1, token: 't', expiresAt: 1 });
+const session = (uploadId: string): UploadSession => ({ uploadId, key: `k/${uploadId}`, size: 3, partSize: 10, partCount: 1, token: 't', expiresAt: 1, checksum: { mode: 'md5', etagIsMd5: true } });
 const file = new File([new Uint8Array([1, 2, 3])], 'a.bin', { lastModified: 5 });
 
 describe('keeping the uploads this tab drives', () => {
