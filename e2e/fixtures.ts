@@ -13,6 +13,12 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
+  // Playwright cannot answer Chromium's File System Access picker (microsoft/playwright#8850: it is aborted, no
+  // 'filechooser' event), so pages get the <input type=file> fallback the app uses in browsers without it.
+  context: async ({ context }, use) => {
+    await context.addInitScript(withoutFilePicker);
+    await use(context);
+  },
   serverEnv: [{}, { option: true }],
   app: async ({ serverEnv }, use) => {
     const app = await startAppServer(serverEnv);
@@ -27,6 +33,11 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect };
+
+/** Removes window.showOpenFilePicker, as in browsers that lack it (run in the page). */
+export function withoutFilePicker(): void {
+  Object.defineProperty(window, 'showOpenFilePicker', { value: undefined, configurable: true, writable: true });
+}
 
 /** Caps the page's upload bandwidth with Chromium's own network emulation, so a test can act mid-upload. */
 export async function throttleUpload(page: Page, bytesPerSecond: number): Promise<CDPSession> {

@@ -1,6 +1,7 @@
 /**
  * Wires the real engine: loads the server's config, then creates one uploader
- * (HTTP API + XHR transport) with the server's concurrency.
+ * (HTTP API + XHR transport) with the server's concurrency, and keeps
+ * unfinished uploads in IndexedDB so they can be resumed after a reload.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { CreateUploadResponse, type ClientConfig } from '../../shared/api.js';
@@ -10,7 +11,9 @@ import type { UploadSession } from '../engine/types.js';
 import { createUploader } from '../engine/uploader.js';
 import { createWorkerHasher } from '../engine/worker-hasher.js';
 import { createXhrTransport } from '../engine/xhr-transport.js';
+import { createIdbUnfinishedStore } from '../features/upload/idb-unfinished-store.js';
 import { UploadPage } from '../features/upload/upload-page.js';
+import { createWebUploadLocks } from '../features/upload/web-upload-locks.js';
 import { ConfigLoadError, loadClientConfig } from './load-config.js';
 
 type ConfigState = { kind: 'loading' } | { kind: 'ready'; config: ClientConfig } | { kind: 'failed'; message: string };
@@ -60,10 +63,11 @@ export function LiveUploadPage() {
 }
 
 function ConfiguredUploadPage({ config }: { config: ClientConfig }) {
-  const uploader = useMemo(
-    () =>
-      createUploader({
-        api: createHttpApi(),
+  const services = useMemo(() => {
+    const api = createHttpApi();
+    return {
+      uploader: createUploader({
+        api,
         transport: createXhrTransport(),
         hasher: createWorkerHasher(),
         concurrency: config.concurrency,
@@ -72,9 +76,10 @@ function ConfiguredUploadPage({ config }: { config: ClientConfig }) {
         // A file that fits in one part takes one PutObject, created with others in one call.
         singlePutMaxSize: config.partSize,
       }),
-    [config.concurrency, config.partIdleTimeoutMs, config.partSize],
-  );
-  return <UploadPage uploader={uploader} limits={config} />;
+      resumable: { store: createIdbUnfinishedStore(), locks: createWebUploadLocks(), api },
+    };
+  }, [config.concurrency, config.partIdleTimeoutMs, config.partSize]);
+  return <UploadPage uploader={services.uploader} limits={config} resumable={services.resumable} />;
 }
 
 function isSession(value: unknown): value is UploadSession {

@@ -1,14 +1,17 @@
 /**
  * The visible invitation to drop, with the keyboard path: a real button that
- * opens a hidden multi-file input. Drops themselves are caught window-wide.
+ * opens the File System Access picker where the browser has one (the files
+ * then come with handles, for a resume after reload) and a hidden multi-file
+ * input elsewhere. Drops themselves are caught window-wide.
  */
 import { useRef, type ChangeEvent } from 'react';
 import { formatBytes } from './format.js';
+import { pickWithFilePicker, withoutHandles, type PickedFile } from './picked-file.js';
 
 export const CHOOSE_FILES_ID = 'choose-files';
 
 interface DropZoneProps {
-  onFiles(files: File[]): void;
+  onFiles(files: PickedFile[]): void;
   maxFileSize: number;
   allowedContentTypes: readonly string[];
   /** Smaller once files are listed, so the list gets the space. */
@@ -21,7 +24,7 @@ export function DropZone({ onFiles, maxFileSize, allowedContentTypes, compact }:
   const onChange = (event: ChangeEvent<HTMLInputElement>) => {
     const files = [...(event.target.files ?? [])];
     event.target.value = ''; // choosing the same file again must fire change again
-    if (files.length > 0) onFiles(files);
+    if (files.length > 0) onFiles(withoutHandles(files));
   };
 
   const types = allowedContentTypes.length > 0 ? `${allowedContentTypes.join(', ')} · ` : '';
@@ -36,7 +39,17 @@ export function DropZone({ onFiles, maxFileSize, allowedContentTypes, compact }:
           {types}up to {formatBytes(maxFileSize)} each · several at once
         </p>
       </div>
-      <button id={CHOOSE_FILES_ID} type="button" className="button button-primary" onClick={() => input.current?.click()}>
+      <button
+        id={CHOOSE_FILES_ID}
+        type="button"
+        className="button button-primary"
+        onClick={() => {
+          void pickWithFilePicker(true).then((picked) => {
+            if (picked === null) input.current?.click();
+            else if (picked.length > 0) onFiles(picked);
+          });
+        }}
+      >
         Choose files
       </button>
       <input ref={input} type="file" multiple hidden onChange={onChange} />

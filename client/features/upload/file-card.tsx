@@ -106,6 +106,8 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
         </p>
       )}
 
+      {entry.notice && <p className="file-notice">{entry.notice}</p>}
+
       {errorMessage && status === 'failed' && (
         <p className="file-error" role="alert">
           {errorMessage}

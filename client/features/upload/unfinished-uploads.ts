@@ -42,7 +42,7 @@ export class UnfinishedUploads {
   readonly #deps: UnfinishedUploadsDeps;
   readonly #listeners = new Set<() => void>();
   /** Aborts the waits on other tabs' locks when the page goes. */
-  readonly #disposed = new AbortController();
+  #disposed = new AbortController();
   #items: readonly UnfinishedItem[] = [];
 
   constructor(deps: UnfinishedUploadsDeps) {
@@ -58,6 +58,7 @@ export class UnfinishedUploads {
 
   /** Reads the kept uploads, except those this page already drives, and checks each. */
   async load(drivenHere: ReadonlySet<string> = new Set()): Promise<void> {
+    if (this.#disposed.signal.aborted) this.#disposed = new AbortController();
     const uploads = (await this.#deps.store.list()).filter((upload) => !drivenHere.has(upload.session.uploadId));
     this.#set(uploads.map((upload) => ({ upload, state: { kind: 'checking' }, needsFile: false, message: null })));
     const held = await this.#deps.locks.heldOf(uploads.map((upload) => upload.session.uploadId));
@@ -65,9 +66,9 @@ export class UnfinishedUploads {
     await Promise.all(uploads.filter((upload) => !held.has(upload.session.uploadId)).map((upload) => this.#check(upload)));
   }
 
+  /** Stops waiting on other tabs; load() starts again. */
   dispose(): void {
     this.#disposed.abort();
-    this.#listeners.clear();
   }
 
   /** The unfinished upload a dropped or chosen file belongs to, if any: a fingerprint match first, else the first of the same name and size with why it differs. */

@@ -1,14 +1,23 @@
 /**
  * The upload screen: drop anywhere or choose files, then one card per file.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { realClock } from '../../engine/clock.js';
 import type { Uploader } from '../../engine/uploader.js';
+import type { UploadApi } from '../../engine/types.js';
 import { CHOOSE_FILES_ID, DropOverlay, DropZone } from './drop-zone.js';
 import { cardElementId, FileCard, type FileCardActions } from './file-card.js';
 import type { FileLimits } from './file-check.js';
+import type { PickedFile } from './picked-file.js';
+import { UnfinishedList } from './unfinished-list.js';
+import type { UnfinishedStore } from './unfinished-store.js';
+import { UnfinishedUploads } from './unfinished-uploads.js';
+import { UploadKeeper } from './upload-keeper.js';
+import type { UploadLocks } from './upload-locks.js';
 import { isActive, type UploadEntry } from './upload-reducer.js';
 import { useGrowingCount } from './use-growing-count.js';
 import { useLeaveWarning } from './use-leave-warning.js';
+import { useUnfinishedUploads } from './use-unfinished-uploads.js';
 import { useUploads } from './use-uploads.js';
 import { useWindowFileDrop } from './use-window-file-drop.js';
 import './upload.css';
@@ -19,11 +28,43 @@ const CARDS_PER_FRAME = 40;
 export interface UploadPageProps {
   uploader: Uploader;
   limits: FileLimits;
+  /** Keeps uploads across visits (a reload, a crash, a closed tab) and lists the unfinished ones; none in the demo. */
+  resumable?: ResumableServices;
 }
 
-export function UploadPage({ uploader, limits }: UploadPageProps) {
-  const { entries, addFiles, pause, resume, cancel, retry, remove } = useUploads({ uploader, limits });
-  const dragging = useWindowFileDrop(addFiles);
+export interface ResumableServices {
+  store: UnfinishedStore;
+  locks: UploadLocks;
+  api: Pick<UploadApi, 'listParts' | 'abort'>;
+}
+
+export function UploadPage({ uploader, limits, resumable }: UploadPageProps) {
+  const [kept] = useState(() =>
+    resumable
+      ? { keeper: new UploadKeeper(resumable), list: new UnfinishedUploads({ ...resumable, clock: realClock }) }
+      : { keeper: null, list: null },
+  );
+  const { entries, addFiles, resumeKept, pause, resume, cancel, retry, remove } = useUploads({
+    uploader,
+    limits,
+    keeper: kept.keeper ?? undefined,
+  });
+  const unfinished = useUnfinishedUploads(kept.list, kept.keeper, resumeKept);
+  const { offerFiles } = unfinished;
+  // A file that belongs to an unfinished upload resumes it; the others start new uploads.
+  const onFiles = useCallback(
+    (files: PickedFile[]) => {
+      if (!kept.list) {
+        addFiles(files);
+        return;
+      }
+      void offerFiles(files).then((fresh) => {
+        if (fresh.length > 0) addFiles(fresh);
+      });
+    },
+    [kept.list, offerFiles, addFiles],
+  );
+  const dragging = useWindowFileDrop(onFiles);
   // Removing the focused card must not drop keyboard focus to the page's end: move it to a neighbour, or to Choose files.
   // entries is read through a ref so the actions stay the same object and cards do not re-render on every progress frame.
   const latestEntries = useRef(entries);
@@ -57,11 +98,12 @@ export function UploadPage({ uploader, limits }: UploadPageProps) {
   return (
     <>
       <DropZone
-        onFiles={addFiles}
+        onFiles={onFiles}
         maxFileSize={limits.maxFileSize}
         allowedContentTypes={limits.allowedContentTypes}
-        compact={entries.length > 0}
+        compact={entries.length > 0 || unfinished.items.length > 0}
       />
+      <UnfinishedList items={unfinished.items} actions={unfinished} />
       {entries.length > 0 && (
         <section className="upload-list" aria-label="Uploads">
           <p className="upload-summary" aria-live="polite">

@@ -21,6 +21,8 @@ export interface UploadEntry {
   readonly errorMessage: string | null;
   /** False when retrying cannot help (the file was refused before upload). */
   readonly retryable: boolean;
+  /** Something the person should know about how this upload began (resumed, started over, not resumed and why). */
+  readonly notice: string | null;
 }
 
 export interface UploadsState {
@@ -28,8 +30,13 @@ export interface UploadsState {
   readonly byId: Readonly<Record<string, UploadEntry>>;
 }
 
-/** A chosen file: started at once under `runId`, or refused before upload with a sentence for the person. */
-export type NewFile = { id: string; file: File; runId: number } | { id: string; file: File; refusal: string };
+/**
+ * A chosen file: started at once under `runId` (with the session it resumes, if it continues one kept from an
+ * earlier visit, and a sentence about how it began), or refused before upload with a sentence for the person.
+ */
+export type NewFile =
+  | { id: string; file: File; runId: number; session?: UploadSession; notice?: string }
+  | { id: string; file: File; refusal: string };
 
 export type UploadsAction =
   | { type: 'added'; id: string; file: File }
@@ -42,6 +49,7 @@ export type UploadsAction =
   | { type: 'progressed'; updates: readonly { id: string; runId: number; progress: UploadProgress }[] }
   | { type: 'succeeded'; id: string; runId: number; result: UploadResult }
   | { type: 'failed'; id: string; runId: number; message: string }
+  | { type: 'noticed'; id: string; runId: number; notice: string }
   | { type: 'paused'; id: string }
   | { type: 'cancelled'; id: string }
   | { type: 'removed'; id: string };
@@ -71,9 +79,13 @@ export function uploadsReducer(state: UploadsState, action: UploadsAction): Uplo
         result: null,
         session: action.fresh ? null : entry.session,
         progress: action.fresh ? null : entry.progress,
+        // Retry starts another upload: what was said about the failed one no longer holds.
+        notice: entry.status === 'failed' ? null : entry.notice,
       }));
     case 'session':
       return updateRun(state, action.id, action.runId, (entry) => ({ ...entry, session: action.session }));
+    case 'noticed':
+      return updateRun(state, action.id, action.runId, (entry) => ({ ...entry, notice: action.notice }));
     case 'progressed': {
       let next = state;
       for (const { id, runId, progress } of action.updates) {
@@ -130,10 +142,11 @@ function addEntries(state: UploadsState, files: readonly (NewFile | { id: string
       runId: 'runId' in added ? added.runId : null,
       status: refusal === null ? 'preparing' : 'failed',
       progress: null,
-      session: null,
+      session: ('session' in added && added.session) || null,
       result: null,
       errorMessage: refusal,
       retryable: refusal === null,
+      notice: ('notice' in added && added.notice) || null,
     };
     order.push(added.id);
   }

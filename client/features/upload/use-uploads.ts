@@ -6,19 +6,42 @@
  * not compete with the uploads for the CPU.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { CancelError, PauseError } from '../../engine/errors.js';
+import { CancelError, PauseError, type ResumeUnavailableError } from '../../engine/errors.js';
 import type { Uploader } from '../../engine/uploader.js';
 import type { UploadProgress, UploadSession } from '../../engine/types.js';
 import { describeUploadError } from './error-message.js';
 import { checkFile, type FileLimits } from './file-check.js';
+import type { FileFingerprint } from './file-fingerprint.js';
 import { FrameBatcher, intervalScheduler, type FrameScheduler } from './frame-batcher.js';
+import type { PickedFile } from './picked-file.js';
+import type { UnfinishedUpload } from './unfinished-store.js';
+import type { UploadKeeper } from './upload-keeper.js';
 import { initialUploadsState, uploadsReducer, type NewFile, type UploadEntry } from './upload-reducer.js';
 
 export interface UseUploadsOptions {
   uploader: Uploader;
   limits: FileLimits;
+  /** Keeps uploads resumable across visits and driven by one tab at a time; none in the demo. */
+  keeper?: UploadKeeper | undefined;
   /** Clock for progress batching; a tick every PROGRESS_INTERVAL_MS by default. */
   scheduler?: FrameScheduler;
+}
+
+/** A file to upload, with a sentence to show on its card (why it was not resumed). */
+export type FileToUpload = PickedFile & { readonly notice?: string };
+
+/** An upload kept from an earlier visit, its file found again and its lock taken by this tab. */
+export interface KeptResume extends PickedFile {
+  readonly upload: UnfinishedUpload;
+  readonly release: () => void;
+}
+
+export const RESUMED_NOTICE = 'Resumed where it stopped: parts already stored are checked, and only the rest is sent.';
+
+export function startOverNotice(reason: ResumeUnavailableError): string {
+  return reason.reason === 'expired'
+    ? 'The earlier upload of this file had expired, so it started again from the beginning.'
+    : 'The storage no longer had the earlier upload of this file, so it started again from the beginning.';
 }
 
 /** Five updates a second: bars visibly move, numbers stay readable. */
@@ -26,7 +49,9 @@ export const PROGRESS_INTERVAL_MS = 200;
 
 export interface UploadControls {
   entries: readonly UploadEntry[];
-  addFiles(files: Iterable<File>): void;
+  addFiles(files: Iterable<FileToUpload>): void;
+  /** Continues an upload kept from an earlier visit. */
+  resumeKept(kept: KeptResume): void;
   pause(entry: UploadEntry): void;
   resume(entry: UploadEntry): void;
   cancel(entry: UploadEntry): void;
@@ -39,7 +64,13 @@ interface RunProgress {
   progress: UploadProgress;
 }
 
-export function useUploads({ uploader, limits, scheduler }: UseUploadsOptions): UploadControls {
+interface FileSource {
+  handle: FileSystemFileHandle | null;
+  /** Known when the file was matched against a kept upload; computed when kept otherwise. */
+  fingerprint?: FileFingerprint;
+}
+
+export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOptions): UploadControls {
   const [state, dispatch] = useReducer(uploadsReducer, initialUploadsState);
   const [batcher] = useState(
     () =>
@@ -48,6 +79,7 @@ export function useUploads({ uploader, limits, scheduler }: UseUploadsOptions): 
       }, scheduler ?? intervalScheduler(PROGRESS_INTERVAL_MS)),
   );
   const controllers = useRef(new Map<string, AbortController>());
+  const sources = useRef(new Map<string, FileSource>());
   const counters = useRef({ run: 0, file: 0 });
 
   useEffect(() => () => batcher.dispose(), [batcher]);
@@ -61,17 +93,30 @@ export function useUploads({ uploader, limits, scheduler }: UseUploadsOptions): 
         .upload(file, {
           signal: controller.signal,
           ...(session ? { session } : {}),
-          onSession: (next) => dispatch({ type: 'session', id, runId, session: next }),
+          onSession: (next) => {
+            dispatch({ type: 'session', id, runId, session: next });
+            const source = sources.current.get(id);
+            void keeper?.keep(id, next, file, source?.handle ?? null, source?.fingerprint);
+          },
+          onStartOver: (reason) => {
+            dispatch({ type: 'noticed', id, runId, notice: startOverNotice(reason) });
+            void keeper?.forget(id);
+          },
           onProgress: (progress) => batcher.push(id, { runId, progress }),
         })
         .then(
           (result) => {
             batcher.flushNow(); // the last snapshot lands before "done", never after it
             dispatch({ type: 'succeeded', id, runId, result });
+            void keeper?.forget(id);
           },
           (error: unknown) => {
             batcher.flushNow(); // keeps the part map's failed cells visible
-            if (error instanceof PauseError || error instanceof CancelError) return;
+            // Paused: kept for a resume, here or after a reload.
+            if (error instanceof PauseError) return;
+            // Cancelled or failed: the engine aborted it on the store.
+            void keeper?.forget(id);
+            if (error instanceof CancelError) return;
             dispatch({ type: 'failed', id, runId, message: describeUploadError(error) });
           },
         )
@@ -79,7 +124,7 @@ export function useUploads({ uploader, limits, scheduler }: UseUploadsOptions): 
           if (controllers.current.get(id) === controller) controllers.current.delete(id);
         });
     },
-    [uploader, batcher],
+    [uploader, batcher, keeper],
   );
 
   const start = useCallback(
@@ -92,19 +137,36 @@ export function useUploads({ uploader, limits, scheduler }: UseUploadsOptions): 
   );
 
   const addFiles = useCallback(
-    (files: Iterable<File>) => {
+    (files: Iterable<FileToUpload>) => {
       // One dispatch for the whole drop: a reducer step per file would copy the list once per file.
       const added: NewFile[] = [];
-      for (const file of files) {
+      for (const { file, handle, notice } of files) {
         const id = `upload-${++counters.current.file}`;
         const refusal = checkFile(file, limits);
-        added.push(refusal ? { id, file, refusal } : { id, file, runId: ++counters.current.run });
+        if (refusal) {
+          added.push({ id, file, refusal });
+        } else {
+          if (handle) sources.current.set(id, { handle });
+          added.push({ id, file, runId: ++counters.current.run, ...(notice ? { notice } : {}) });
+        }
       }
       if (added.length === 0) return;
       dispatch({ type: 'filesAdded', files: added });
       for (const entry of added) if ('runId' in entry) run(entry.id, entry.file, null, entry.runId);
     },
     [limits, run],
+  );
+
+  const resumeKept = useCallback(
+    ({ file, handle, upload, release }: KeptResume) => {
+      const id = `upload-${++counters.current.file}`;
+      const runId = ++counters.current.run;
+      sources.current.set(id, { handle: handle ?? upload.handle, fingerprint: upload.fingerprint });
+      keeper?.adopt(id, upload.session.uploadId, release);
+      dispatch({ type: 'filesAdded', files: [{ id, file, runId, session: upload.session, notice: RESUMED_NOTICE }] });
+      run(id, file, upload.session, runId);
+    },
+    [keeper, run],
   );
 
   const pause = useCallback(
@@ -131,14 +193,16 @@ export function useUploads({ uploader, limits, scheduler }: UseUploadsOptions): 
       } else if (entry.session) {
         // Paused: no run is active to abort the upload on the store; the janitor cleans up if this fails.
         uploader.discard(entry.session).catch(() => undefined);
+        void keeper?.forget(entry.id);
       }
     },
-    [batcher, uploader],
+    [batcher, uploader, keeper],
   );
 
   const remove = useCallback(
     (entry: UploadEntry) => {
       batcher.discard(entry.id);
+      sources.current.delete(entry.id);
       dispatch({ type: 'removed', id: entry.id });
     },
     [batcher],
@@ -153,5 +217,5 @@ export function useUploads({ uploader, limits, scheduler }: UseUploadsOptions): 
     }
     return list;
   }, [state]);
-  return { entries, addFiles, pause, resume, cancel, retry, remove };
+  return { entries, addFiles, resumeKept, pause, resume, cancel, retry, remove };
 }

@@ -1,11 +1,13 @@
 /**
  * Makes the whole window a drop target. Listens on window so a drop anywhere
  * (or a drop event dispatched on any element, which bubbles) is caught, and
- * always prevents the browser from opening a dropped file in the tab.
+ * always prevents the browser from opening a dropped file in the tab. Dropped
+ * files come with their FileSystemFileHandle where the browser gives one.
  */
 import { useEffect, useState } from 'react';
+import { pickedFromDrop, type PickedFile } from './picked-file.js';
 
-export function useWindowFileDrop(onFiles: (files: File[]) => void): boolean {
+export function useWindowFileDrop(onFiles: (files: PickedFile[]) => void): boolean {
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
@@ -32,8 +34,9 @@ export function useWindowFileDrop(onFiles: (files: File[]) => void): boolean {
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      const files = [...(event.dataTransfer?.files ?? [])];
-      if (files.length > 0) onFiles(files);
+      if (!event.dataTransfer || event.dataTransfer.files.length === 0) return;
+      // Read now: the drop's items are gone once this handler returns.
+      pickedFromDrop(event.dataTransfer).then(onFiles, () => undefined);
     };
 
     window.addEventListener('dragenter', onDragEnter);
