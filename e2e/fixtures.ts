@@ -3,6 +3,7 @@ import type { CDPSession, Locator, Page } from '@playwright/test';
 import { startAppServer } from '../testing/app-server.js';
 import type { AppServer } from '../testing/app-server.js';
 import { openBucket } from '../testing/bucket.js';
+import { withoutFilePicker } from '../testing/file-picker.js';
 import type { BucketView } from '../testing/bucket.js';
 
 interface Fixtures {
@@ -13,8 +14,7 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  // Playwright cannot answer Chromium's File System Access picker (microsoft/playwright#8850: it is aborted, no
-  // 'filechooser' event), so pages get the <input type=file> fallback the app uses in browsers without it.
+  // Choose files through the <input type=file> fallback: Playwright cannot answer the File System Access picker.
   context: async ({ context }, use) => {
     await context.addInitScript(withoutFilePicker);
     await use(context);
@@ -34,11 +34,6 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
-/** Removes window.showOpenFilePicker, as in browsers that lack it (run in the page). */
-export function withoutFilePicker(): void {
-  Object.defineProperty(window, 'showOpenFilePicker', { value: undefined, configurable: true, writable: true });
-}
-
 /** Caps the page's upload bandwidth with Chromium's own network emulation, so a test can act mid-upload. */
 export async function throttleUpload(page: Page, bytesPerSecond: number): Promise<CDPSession> {
   const cdp = await page.context().newCDPSession(page);
@@ -53,7 +48,7 @@ export async function throttleUpload(page: Page, bytesPerSecond: number): Promis
 }
 
 export function fileCard(page: Page, fileName: string): Locator {
-  return page.getByRole('article', { name: fileName });
+  return page.getByRole('article', { name: fileName, exact: true });
 }
 
 export function partBars(page: Page): Locator {

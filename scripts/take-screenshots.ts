@@ -8,10 +8,18 @@ import { chromium } from 'playwright';
 import type { Page } from 'playwright';
 import { chromiumLaunchOptions } from '../testing/chromium.js';
 import { startAppServer } from '../testing/app-server.js';
+import { withoutFilePicker } from '../testing/file-picker.js';
 import { testFile } from '../testing/test-file.js';
 
 const outDir = process.argv[2] ?? 'docs';
 const MiB = 1024 * 1024;
+
+/** Files are chosen through the <input type=file> fallback: Playwright cannot answer the File System Access picker. */
+async function newPage(): Promise<Page> {
+  const page = await newPage();
+  await page.addInitScript(withoutFilePicker);
+  return page;
+}
 
 async function choose(page: Page, paths: string[]): Promise<void> {
   const chooser = page.waitForEvent('filechooser');
@@ -25,7 +33,7 @@ const limited = await startAppServer({ MAX_FILE_SIZE: '100MiB' });
 try {
   const big = await testFile(1024 * MiB, 'camera-roll.mov');
   const small = await testFile(42 * 1000 * 1000, 'quarterly-report.pdf');
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage();
 
   await page.goto(app.url);
   await page.getByRole('button', { name: 'Choose files' }).waitFor();
@@ -44,7 +52,7 @@ try {
   await page.getByText('Done', { exact: true }).nth(1).waitFor({ timeout: 60_000 });
   await page.screenshot({ path: `${outDir}/done.png`, fullPage: true });
 
-  const refused = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const refused = await newPage();
   await refused.goto(limited.url);
   await choose(refused, [big]);
   await refused.getByRole('alert').waitFor();

@@ -45,7 +45,6 @@ function UnfinishedCard({ item, actions }: { item: UnfinishedItem; actions: Unfi
   const { fingerprint, session } = item.upload;
   const { state } = item;
   const input = useRef<HTMLInputElement>(null);
-  const headingId = `unfinished-${session.uploadId}-name`;
   const stored = state.kind === 'resumable' ? state.storedBytes : 0;
 
   const chooseFile = () => {
@@ -61,10 +60,10 @@ function UnfinishedCard({ item, actions }: { item: UnfinishedItem; actions: Unfi
   };
 
   return (
-    <article className="file-card unfinished-card" data-state={state.kind} aria-labelledby={headingId}>
+    <article className="file-card unfinished-card" data-state={state.kind} aria-label={`${fingerprint.name} (unfinished)`}>
       <header className="file-card-header">
         <div className="file-card-title">
-          <h3 id={headingId} className="file-name" title={fingerprint.name}>
+          <h3 className="file-name" title={fingerprint.name}>
             {fingerprint.name}
           </h3>
           <p className="file-meta">

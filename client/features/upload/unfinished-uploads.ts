@@ -44,6 +44,8 @@ export class UnfinishedUploads {
   /** Aborts the waits on other tabs' locks when the page goes. */
   #disposed = new AbortController();
   #items: readonly UnfinishedItem[] = [];
+  /** Settles once the kept uploads are read: a file dropped right after the page opens is matched against them too. */
+  #listed: Promise<unknown> = Promise.resolve();
 
   constructor(deps: UnfinishedUploadsDeps) {
     this.#deps = deps;
@@ -59,7 +61,9 @@ export class UnfinishedUploads {
   /** Reads the kept uploads, except those this page already drives, and checks each. */
   async load(drivenHere: ReadonlySet<string> = new Set()): Promise<void> {
     if (this.#disposed.signal.aborted) this.#disposed = new AbortController();
-    const uploads = (await this.#deps.store.list()).filter((upload) => !drivenHere.has(upload.session.uploadId));
+    const listed = this.#deps.store.list();
+    this.#listed = listed.catch(() => undefined);
+    const uploads = (await listed).filter((upload) => !drivenHere.has(upload.session.uploadId));
     this.#set(uploads.map((upload) => ({ upload, state: { kind: 'checking' }, needsFile: false, message: null })));
     const held = await this.#deps.locks.heldOf(uploads.map((upload) => upload.session.uploadId));
     for (const upload of uploads) if (held.has(upload.session.uploadId)) this.#markElsewhere(upload.session.uploadId);
@@ -73,6 +77,7 @@ export class UnfinishedUploads {
 
   /** The unfinished upload a dropped or chosen file belongs to, if any: a fingerprint match first, else the first of the same name and size with why it differs. */
   async match(file: File): Promise<{ item: UnfinishedItem; match: FingerprintMatch } | null> {
+    await this.#listed;
     let mismatch: { item: UnfinishedItem; match: FingerprintMatch } | null = null;
     for (const item of this.#items.filter((candidate) => couldBeSameFile(candidate.upload.fingerprint, file))) {
       const match = await matchFingerprint(item.upload.fingerprint, file);

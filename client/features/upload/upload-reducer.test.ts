@@ -50,6 +50,18 @@ describe('uploadsReducer', () => {
     expect(next.byId.b?.status).toBe('uploading');
   });
 
+  it('keeps what is said about how an upload began (resumed, not resumed, started over) until a Retry replaces it', () => {
+    let state = run({ type: 'filesAdded', files: [{ id: 'a', file, runId: 1, session, notice: 'Resumed.' }] });
+    expect(state.byId.a).toMatchObject({ session, notice: 'Resumed.' });
+    state = uploadsReducer(state, { type: 'noticed', id: 'a', runId: 1, notice: 'Started over.' });
+    state = uploadsReducer(state, { type: 'noticed', id: 'a', runId: 0, notice: 'From an old run: ignored.' });
+    expect(state.byId.a?.notice).toBe('Started over.');
+    state = run({ type: 'filesAdded', files: [{ id: 'a', file, runId: 1, notice: 'Uploaded as a new file.' }] });
+    expect(state.byId.a?.notice).toBe('Uploaded as a new file.');
+    state = uploadsReducer(uploadsReducer(state, { type: 'failed', id: 'a', runId: 1, message: 'No.' }), started(2, true));
+    expect(state.byId.a?.notice).toBeNull();
+  });
+
   it('shows a refused file as failed that cannot be retried', () => {
     const state = run({ type: 'refused', id: 'a', file, message: 'Too big.' });
     expect(state.byId.a).toMatchObject({ status: 'failed', errorMessage: 'Too big.', retryable: false });
