@@ -5,6 +5,7 @@
  */
 import { test as base } from '@playwright/test';
 import { openBucket } from '../testing/bucket.js';
+import { inputFilePickerContext } from './fixtures.js';
 import type { BucketView } from '../testing/bucket.js';
 import { startFaultyApp } from '../testing/faulty-app.js';
 import type { FaultyApp } from '../testing/faulty-app.js';
@@ -17,6 +18,7 @@ interface FaultFixtures {
 }
 
 export const test = base.extend<FaultFixtures>({
+  context: inputFilePickerContext,
   serverEnv: [{}, { option: true }],
   faulty: async ({ serverEnv }, use) => {
     const faulty = await startFaultyApp(serverEnv);

@@ -1,5 +1,5 @@
 import { test as base, expect } from '@playwright/test';
-import type { CDPSession, Locator, Page } from '@playwright/test';
+import type { BrowserContext, CDPSession, Locator, Page } from '@playwright/test';
 import { startAppServer } from '../testing/app-server.js';
 import type { AppServer } from '../testing/app-server.js';
 import { openBucket } from '../testing/bucket.js';
@@ -14,11 +14,7 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
-  // Choose files through the <input type=file> fallback: Playwright cannot answer the File System Access picker.
-  context: async ({ context }, use) => {
-    await context.addInitScript(withoutFilePicker);
-    await use(context);
-  },
+  context: inputFilePickerContext,
   serverEnv: [{}, { option: true }],
   app: async ({ serverEnv }, use) => {
     const app = await startAppServer(serverEnv);
@@ -33,6 +29,12 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect };
+
+/** The context fixture with files chosen through the <input type=file> fallback: Playwright cannot answer the File System Access picker. */
+export async function inputFilePickerContext({ context }: { context: BrowserContext }, use: (context: BrowserContext) => Promise<void>): Promise<void> {
+  await context.addInitScript(withoutFilePicker);
+  await use(context);
+}
 
 /** Caps the page's upload bandwidth with Chromium's own network emulation, so a test can act mid-upload. */
 export async function throttleUpload(page: Page, bytesPerSecond: number): Promise<CDPSession> {
