@@ -4,12 +4,14 @@
  * what the store does not have, verified part by part.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Page } from '@playwright/test';
 import { createS3Client } from '../server/s3/client.js';
 import type { AppServer } from '../testing/app-server.js';
@@ -20,11 +22,12 @@ import { chooseFile, expect, expectStoredIntact, fileCard, test, throttleUpload,
 const MB = 1000 * 1000;
 const MiB = 1024 * 1024;
 
-/** Starts uploading `path` through the UI, slowed down, and closes the page once `share` of its parts are stored. */
-async function uploadUntilClosed(page: Page, bucket: BucketView, path: string, partCount: number, share = 0.5) {
-  await throttleUpload(page, 40 * MiB);
+/** Starts uploading `path` through the UI, slowed down, and closes the page once half of its parts are stored. */
+async function uploadUntilClosed(page: Page, bucket: BucketView, path: string, partCount: number, bytesPerSecond = 10 * MiB) {
+  // Slow enough that the half-way point is seen (stored parts are polled) well before the end.
+  await throttleUpload(page, bytesPerSecond);
   await chooseFile(page, path);
-  return closeAtShare(page, bucket, partCount, share);
+  return closeAtShare(page, bucket, partCount);
 }
 
 /** The stored part numbers once PUTs cut off by the close have settled on the store. */
@@ -82,7 +85,7 @@ test.describe('resume after the page is gone', () => {
     const path = await testFile(300 * MB);
     const name = basename(path);
     await page.goto(app.url);
-    const { upload, stored } = await uploadUntilClosed(page, bucket, path, 36);
+    const { upload, stored } = await uploadUntilClosed(page, bucket, path, 36, 25 * MiB);
     expect(stored.length).toBeLessThan(36);
 
     const next = await context.newPage();
@@ -105,6 +108,29 @@ test.describe('resume after the page is gone', () => {
     await expect(next.getByRole('region', { name: 'Unfinished uploads', exact: true })).toHaveCount(0);
   });
 
+  test('a stored part overwritten on the store with other bytes of the same length is sent again, and the object is intact', async ({ context, page, app, bucket }) => {
+    const path = await testFile(100 * MB);
+    const name = basename(path);
+    await page.goto(app.url);
+    const { upload, stored } = await uploadUntilClosed(page, bucket, path, 12);
+    const overwritten = stored[1];
+    if (overwritten === undefined) throw new Error('fewer than two parts stored');
+    await withStore(app, (s3, bucketName) =>
+      s3.send(new UploadPartCommand({ Bucket: bucketName, Key: upload.key, UploadId: upload.uploadId, PartNumber: overwritten, Body: randomBytes(8 * MiB) })),
+    );
+    expect(await bucket.storedParts(upload)).toEqual(stored);
+
+    const next = await context.newPage();
+    const puts = trackPartPuts(next);
+    await next.goto(app.url);
+    await expect(unfinishedCard(next, name).getByText(/ stored \(/)).toBeVisible();
+    await dropFile(next, path);
+    expect(await expectStoredIntact(next, bucket, name, await sha256OfFile(path))).toBe(upload.key);
+    // The overwritten part went again; the parts stored intact did not.
+    expect(puts.sent.filter((n) => stored.includes(n))).toEqual([overwritten]);
+    expect(new Set([...stored, ...puts.sent]).size).toBe(12);
+  });
+
   test('with a kept file handle, Resume on a new page continues without picking the file again', async ({ context, page, app, bucket }) => {
     // Headless Chromium cannot show the native picker or drag from the desktop, so the handle is a real
     // FileSystemFileHandle from the origin private file system, handed out by a stand-in for the picker.
@@ -118,7 +144,7 @@ test.describe('resume after the page is gone', () => {
         value: async () => [await (await navigator.storage.getDirectory()).getFileHandle(fileName)],
       });
     }, name);
-    await throttleUpload(page, 40 * MiB);
+    await throttleUpload(page, 10 * MiB);
     await page.getByRole('button', { name: 'Choose files' }).click();
     const { upload, stored } = await closeAtShare(page, bucket, 12);
 
@@ -252,12 +278,17 @@ async function copyToPrivateFileSystem(page: Page, path: string): Promise<void> 
   });
 }
 
-async function abortOnStore(app: AppServer, upload: { key: string; uploadId: string }): Promise<void> {
+/** Acts on the store directly with the SDK, past the app. */
+async function withStore<T>(app: AppServer, act: (s3: S3Client, bucket: string) => Promise<T>): Promise<T> {
   const { endpoint, region, accessKeyId, secretAccessKey, bucket } = app.s3;
   const s3 = createS3Client({ endpoint, region, accessKeyId, secretAccessKey, forcePathStyle: true });
   try {
-    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId }));
+    return await act(s3, bucket);
   } finally {
     s3.destroy();
   }
+}
+
+async function abortOnStore(app: AppServer, upload: { key: string; uploadId: string }): Promise<void> {
+  await withStore(app, (s3, bucket) => s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId })));
 }
