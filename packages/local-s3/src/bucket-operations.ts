@@ -149,6 +149,15 @@ export const listObjects: Operation = async ({ res, target }, ctx) => {
   const common = page.prefixes.map((p): XmlNode => ['CommonPrefixes', [['Prefix', enc(p)]]]);
   const contents = page.contents.map((o) => contentsXml(o, enc));
   const nextToken = page.truncated && page.last !== undefined ? Buffer.from(page.last).toString('base64url') : undefined;
+  // v1 and v2 differ only in how a page is named and continued; the rest is the same, in S3's order.
+  const pageXml: (XmlNode | undefined)[] = [
+    ['MaxKeys', maxKeys],
+    delimiter !== '' ? ['Delimiter', enc(delimiter)] : undefined,
+    urlEncoding ? ['EncodingType', 'url'] : undefined,
+    ['IsTruncated', page.truncated],
+    ...contents,
+    ...common,
+  ];
   const body = v2
     ? xmlDocument('ListBucketResult', [
         ['Name', target.bucket],
@@ -157,24 +166,14 @@ export const listObjects: Operation = async ({ res, target }, ctx) => {
         nextToken !== undefined ? ['NextContinuationToken', nextToken] : undefined,
         queryValue(q, 'start-after') !== undefined ? ['StartAfter', enc(queryValue(q, 'start-after') ?? '')] : undefined,
         ['KeyCount', contents.length + common.length],
-        ['MaxKeys', maxKeys],
-        delimiter !== '' ? ['Delimiter', enc(delimiter)] : undefined,
-        urlEncoding ? ['EncodingType', 'url'] : undefined,
-        ['IsTruncated', page.truncated],
-        ...contents,
-        ...common,
+        ...pageXml,
       ])
     : xmlDocument('ListBucketResult', [
         ['Name', target.bucket],
         ['Prefix', enc(prefix)],
         ['Marker', enc(after)],
         page.truncated && delimiter !== '' && page.last !== undefined ? ['NextMarker', enc(page.last)] : undefined,
-        ['MaxKeys', maxKeys],
-        delimiter !== '' ? ['Delimiter', enc(delimiter)] : undefined,
-        urlEncoding ? ['EncodingType', 'url'] : undefined,
-        ['IsTruncated', page.truncated],
-        ...contents,
-        ...common,
+        ...pageXml,
       ]);
   sendXml(res, 200, body);
 };
