@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -14,11 +13,15 @@ import { API_PREFIX, API_ROUTES } from '../shared/api.js';
 import type { ClientConfig } from '../shared/api.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import { NotFoundError, RateLimitedError } from './errors.js';
+import { NotFoundError } from './errors.js';
 import type { Metrics } from './metrics.js';
+import { authenticate } from './middleware/auth.js';
+import type { TrustProxyFn } from './middleware/auth.js';
 import { jsonBody, refuseDeclaredOversize } from './middleware/json-body.js';
 import { apiNotFound, createErrorHandler, methodNotAllowed } from './middleware/error-handler.js';
 import { createOpsRouter } from './routes/ops.js';
+import { perClientRateLimit, perUploadRateLimit } from './middleware/rate-limits.js';
+import type { RateLimitStoreFactory } from './middleware/rate-limits.js';
 import { createUploadsRouter } from './routes/uploads.js';
 import type { UploadsConfig } from './routes/uploads.js';
 import type { UploadStore } from './s3/upload-store.js';
@@ -26,7 +29,8 @@ import type { UploadStore } from './s3/upload-store.js';
 /** 10,000 parts with quoted ETags is ~600 KiB of JSON. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
-export type AppConfig = UploadsConfig & Pick<Config, 'publicOrigin' | 'concurrency' | 'partIdleTimeoutMs' | 'rateLimitPerMinute' | 'trustProxy' | 'metricsToken'>;
+export type AppConfig = UploadsConfig &
+  Pick<Config, 'publicOrigin' | 'concurrency' | 'partIdleTimeoutMs' | 'rateLimitPerMinute' | 'rateLimitPerUpload' | 'trustProxy' | 'metricsToken' | 'auth'>;
 
 export interface AppDeps {
   config: AppConfig;
@@ -40,6 +44,8 @@ export interface AppDeps {
   staticDir?: string;
   /** How long a JSON body may stall before a 408; default 10 s (tests shorten it). */
   bodyIdleTimeoutMs?: number;
+  /** Shared counting store for the rate limits (Redis, with several replicas); default: this process's memory. */
+  rateLimitStore?: RateLimitStoreFactory;
 }
 
 function securityHeaders(publicOrigin: string, storageOrigin: string) {
@@ -103,35 +109,23 @@ export function createApp(deps: AppDeps): Express {
   app.use(refuseDeclaredOversize(JSON_BODY_LIMIT));
   app.use(securityHeaders(config.publicOrigin, deps.storageOrigin));
 
-  // Each call is a budget of its own: RATE_LIMIT requests per minute per client IP.
-  const perClientRateLimit = () =>
-    rateLimit({
-      windowMs: 60_000,
-      limit: config.rateLimitPerMinute,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      handler: (_req, _res, next) => next(new RateLimitedError()),
-    });
-  // Everything outside the API (health, metrics, the built client) has its own budget of the same size.
-  if (config.rateLimitPerMinute > 0) {
-    app.use(/^(?!\/api(\/|$))/, perClientRateLimit());
-  }
+  // Everything outside the API (health, metrics, the built client) has its own budget of the same size, per IP, in this process.
+  app.use(/^(?!\/api(\/|$))/, perClientRateLimit(config.rateLimitPerMinute));
   app.use(createOpsRouter({ store, metrics, clock: deps.clock, logger, metricsToken: config.metricsToken }));
 
   // Mounted at the root so routes are spelled with API_ROUTES from shared/api.ts.
   const api = express.Router();
-  if (config.rateLimitPerMinute > 0) {
-    api.use(API_PREFIX, perClientRateLimit());
-  }
+  const perClientLimit = perClientRateLimit(config.rateLimitPerMinute, deps.rateLimitStore);
+  const perUploadLimit = perUploadRateLimit(config.rateLimitPerUpload, deps.rateLimitStore);
   // Responses carry upload tokens and presigned URLs: never cache them.
   api.use(API_PREFIX, (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  api.use(API_PREFIX, jsonBody({ limit: JSON_BODY_LIMIT, ...(deps.bodyIdleTimeoutMs !== undefined && { idleTimeoutMs: deps.bodyIdleTimeoutMs }) }));
+  // The limits a browser checks files against before it starts; public, like the page itself.
   api
     .route(API_ROUTES.config)
-    .get((_req, res) => {
+    .get(perClientLimit, (_req, res) => {
       const body: ClientConfig = {
         maxFileSize: config.maxFileSize,
         partSize: config.partSize,
@@ -143,7 +137,10 @@ export function createApp(deps: AppDeps): Express {
       res.json(body);
     })
     .all(methodNotAllowed(['GET']));
-  api.use(createUploadsRouter(deps));
+  // Who is calling, before any body is read.
+  api.use(API_PREFIX, authenticate(config.auth, app.get('trust proxy fn') as TrustProxyFn));
+  api.use(API_PREFIX, jsonBody({ limit: JSON_BODY_LIMIT, ...(deps.bodyIdleTimeoutMs !== undefined && { idleTimeoutMs: deps.bodyIdleTimeoutMs }) }));
+  api.use(createUploadsRouter({ ...deps, perClientLimit, perUploadLimit }));
   api.use(API_PREFIX, apiNotFound);
   app.use(api);
 

@@ -33,7 +33,11 @@ describe('loadConfig', () => {
       presignTtlSeconds: 900,
       downloadTtlSeconds: 3600,
       janitorIntervalMs: 3600 * 1000,
-      rateLimitPerMinute: 600,
+      rateLimitPerMinute: 1200,
+      rateLimitPerUpload: 300,
+      rateLimitRedisUrl: undefined,
+      maxOpenUploads: 100,
+      auth: { mode: 'none' },
       logLevel: 'info',
       localS3Dir: '.data/s3',
       localS3Port: 9000,
@@ -123,6 +127,8 @@ describe('.env.example', () => {
         'PORT', 'HOST', 'PUBLIC_ORIGIN', 'S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE',
         'KEY_PREFIX', 'PART_SIZE', 'MAX_FILE_SIZE', 'ALLOWED_CONTENT_TYPES', 'CONCURRENCY', 'PART_IDLE_TIMEOUT', 'CHECKSUM_MODE', 'TOKEN_SECRET', 'UPLOAD_TTL', 'PRESIGN_TTL',
         'DOWNLOAD_TTL', 'JANITOR_INTERVAL', 'RATE_LIMIT', 'LOG_LEVEL', 'LOCAL_S3_DIR', 'LOCAL_S3_PORT', 'LOCAL_S3_HOST', 'LOCAL_S3_CORS_ORIGINS', 'TRUST_PROXY',
+        'AUTH_MODE', 'ALLOW_OPEN', 'JWT_JWKS_URL', 'JWT_PUBLIC_KEY', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_ALGORITHMS', 'JWT_HEADER', 'JWT_COOKIE',
+        'JWT_IDENTITY_CLAIM', 'JWT_CLOCK_TOLERANCE', 'PROXY_USER_HEADER', 'MAX_OPEN_UPLOADS', 'RATE_LIMIT_PER_UPLOAD', 'RATE_LIMIT_REDIS_URL',
       ].sort(),
     );
     const makeSecret = () => 'x';

@@ -8,6 +8,8 @@ import { LocalS3Env } from '@s3-big-upload/local-s3';
 import { z } from 'zod';
 import { ChecksumMode } from '../shared/api.js';
 import { DEFAULT_PART_SIZE, S3_MAX_OBJECT_SIZE, S3_MAX_PART_SIZE, S3_MIN_PART_SIZE } from '../shared/limits.js';
+import { authConfigOf } from './auth/auth-config.js';
+import type { AuthConfig } from './auth/auth-config.js';
 import { parseDurationMs, parseSize } from './human-units.js';
 
 export interface Config {
@@ -42,8 +44,16 @@ export interface Config {
   downloadTtlSeconds: number;
   /** 0 disables the janitor timer. */
   janitorIntervalMs: number;
-  /** Requests per minute per IP; 0 disables rate limiting. */
+  /** Who may upload: open, JWT bearer/OIDC, or a trusted auth proxy's user header. */
+  auth: AuthConfig;
+  /** Most unfinished uploads one owner may have at once, counted on the store; 0: no limit. */
+  maxOpenUploads: number;
+  /** Calls per minute per client (identity, or IP when open) that start uploads or read config; 0 disables. */
   rateLimitPerMinute: number;
+  /** Calls per minute on one upload (sign, parts, complete, abort); 0 disables. */
+  rateLimitPerUpload: number;
+  /** Redis shared by the replicas' rate limiters; undefined keeps counts in this process. */
+  rateLimitRedisUrl: string | undefined;
   /** Express's 'trust proxy': false, a hop count, or addresses/subnets of the proxies in front. */
   trustProxy: boolean | number | string;
   /** Bearer token /metrics requires; undefined: /metrics is off (404). */
@@ -121,6 +131,17 @@ const origin = z.url({ protocol: /^https?$/ }).transform((url, ctx) => {
   return parsed.origin;
 });
 
+/** A comma-separated list, trimmed, empty entries dropped. */
+const list = z.string().transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean));
+
+/** An HTTP header or cookie name (RFC 9110 token), lower-cased for headers. */
+const headerName = z
+  .string()
+  .trim()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name (letters, digits, -)')
+  .transform((name) => name.toLowerCase());
+const cookieName = z.string().trim().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a cookie name (letters, digits, -_.)');
+
 const contentTypeList = z.string().transform((text, ctx) => {
   const entries = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   for (const entry of entries) {
@@ -158,7 +179,22 @@ const EnvSchema = z.object({
   PRESIGN_TTL: durationMs(1000, MAX_PRESIGN_SECONDS * 1000).default(900_000),
   DOWNLOAD_TTL: durationMs(1000, MAX_PRESIGN_SECONDS * 1000).default(3_600_000),
   JANITOR_INTERVAL: durationMs(0, 7 * 86_400_000).default(3_600_000),
-  RATE_LIMIT: integer(0, 1_000_000).default(600),
+  AUTH_MODE: z.enum(['none', 'jwt', 'proxy'], 'must be none, jwt or proxy').default('none'),
+  ALLOW_OPEN: bool.default(false),
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JWT_PUBLIC_KEY: z.string().optional(),
+  JWT_ISSUER: z.string().trim().min(1).optional(),
+  JWT_AUDIENCE: list.optional(),
+  JWT_ALGORITHMS: list.optional(),
+  JWT_HEADER: headerName.default('authorization'),
+  JWT_COOKIE: cookieName.optional(),
+  JWT_IDENTITY_CLAIM: z.string().trim().min(1).max(256).default('sub'),
+  JWT_CLOCK_TOLERANCE: durationMs(0, 600_000).default(30_000),
+  PROXY_USER_HEADER: headerName.default('x-forwarded-user'),
+  MAX_OPEN_UPLOADS: integer(0, 100_000).default(100),
+  RATE_LIMIT: integer(0, 1_000_000).default(1200),
+  RATE_LIMIT_PER_UPLOAD: integer(0, 1_000_000).default(300),
+  RATE_LIMIT_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   TRUST_PROXY: z
     .string()
     .transform((text): boolean | number | string => {
@@ -196,7 +232,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
       problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both or neither');
     }
   }
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems, parsed.success ? undefined : { cause: parsed.error });
+  const auth = parsed.success ? authConfigOf({ ...parsed.data, JWT_CLOCK_TOLERANCE_MS: parsed.data.JWT_CLOCK_TOLERANCE }, problems) : undefined;
+  if (!parsed.success || auth === undefined || problems.length > 0) throw new ConfigError(problems, parsed.success ? undefined : { cause: parsed.error });
   const e = parsed.data;
   return {
     port: e.PORT,
@@ -223,7 +260,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, op
     presignTtlSeconds: Math.round(e.PRESIGN_TTL / 1000),
     downloadTtlSeconds: Math.round(e.DOWNLOAD_TTL / 1000),
     janitorIntervalMs: e.JANITOR_INTERVAL,
+    auth,
+    maxOpenUploads: e.MAX_OPEN_UPLOADS,
     rateLimitPerMinute: e.RATE_LIMIT,
+    rateLimitPerUpload: e.RATE_LIMIT_PER_UPLOAD,
+    rateLimitRedisUrl: e.RATE_LIMIT_REDIS_URL,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,

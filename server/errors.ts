@@ -21,12 +21,15 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
   readonly issues: ApiIssue[] | undefined;
+  /** Response headers that belong to the error (WWW-Authenticate, Retry-After). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: number, code: ErrorCode, message: string, options?: { cause?: unknown; issues?: ApiIssue[] }) {
+  constructor(status: number, code: ErrorCode, message: string, options?: { cause?: unknown; issues?: ApiIssue[]; headers?: Record<string, string> }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = status;
     this.code = code;
     this.issues = options?.issues;
+    this.headers = options?.headers ?? {};
   }
 }
 
@@ -48,6 +51,51 @@ export class TokenExpiredError extends ApiError {
   override name = 'TokenExpiredError';
   constructor(expiresAt: number) {
     super(401, 'token_expired', `upload token expired at ${new Date(expiresAt).toISOString()}; start a new upload`);
+  }
+}
+
+/** RFC 6750: a 401 names the scheme; a refused token says why in error_description. */
+function bearerChallenge(error: string, description: string): Record<string, string> {
+  return { 'WWW-Authenticate': `Bearer error="${error}", error_description="${description.replace(/["\\]/g, "'")}"` };
+}
+
+/** No login, or one that is not valid (bad signature, wrong issuer or audience). Signing in again helps. */
+export class LoginRequiredError extends ApiError {
+  override name = 'LoginRequiredError';
+  constructor(message: string, options?: { cause?: unknown; bearer?: boolean }) {
+    super(401, 'login_required', message, { cause: options?.cause, ...(options?.bearer === true && { headers: bearerChallenge('invalid_token', message) }) });
+  }
+}
+
+/** The login's token has expired. Signing in again helps. */
+export class LoginExpiredError extends ApiError {
+  override name = 'LoginExpiredError';
+  constructor(options?: { cause?: unknown; bearer?: boolean }) {
+    const message = 'your login has expired; sign in again';
+    super(401, 'login_expired', message, { cause: options?.cause, ...(options?.bearer === true && { headers: bearerChallenge('invalid_token', message) }) });
+  }
+}
+
+/** The caller is signed in, but the upload belongs to someone else. */
+export class ForbiddenError extends ApiError {
+  override name = 'ForbiddenError';
+  constructor(message = 'this upload belongs to another user') {
+    super(403, 'forbidden', message);
+  }
+}
+
+export class TooManyUploadsError extends ApiError {
+  override name = 'TooManyUploadsError';
+  constructor(limit: number) {
+    super(409, 'too_many_uploads', `you have ${limit} unfinished uploads, the most allowed at once; finish or cancel some, then start this one`);
+  }
+}
+
+/** The identity provider's keys could not be fetched. */
+export class AuthUnavailableError extends ApiError {
+  override name = 'AuthUnavailableError';
+  constructor(options?: { cause?: unknown }) {
+    super(503, 'auth_unavailable', 'the login service cannot be reached to check your login; retry later', options);
   }
 }
 

@@ -18,6 +18,8 @@ import { startLocalS3InWorker } from '@s3-big-upload/local-s3';
 import type { LocalS3 } from '@s3-big-upload/local-s3';
 import { answerMalformedRequest } from './malformed-request.js';
 import { createMetrics } from './metrics.js';
+import { connectRateLimitRedis, RedisUnavailableError } from './rate-limit-redis.js';
+import type { RateLimitRedis } from './rate-limit-redis.js';
 import { createS3Client } from './s3/client.js';
 import { S3UploadStore } from './s3/s3-upload-store.js';
 import { runStartupChecks } from './startup-checks.js';
@@ -93,6 +95,20 @@ async function main(): Promise<void> {
   }
   for (const warning of check.warnings) logger.warn(warning);
 
+  let redis: RateLimitRedis | undefined;
+  if (config.rateLimitRedisUrl !== undefined) {
+    try {
+      redis = await connectRateLimitRedis(config.rateLimitRedisUrl, (error) => logger.warn({ err: error }, 'rate-limit Redis error; requests pass unlimited until it is back'));
+    } catch (error) {
+      if (!(error instanceof RedisUnavailableError)) throw error;
+      console.error(`startup check failed: ${error.message}`);
+      s3.destroy();
+      await local?.close();
+      process.exit(1);
+    }
+    logger.info('rate limits count in Redis, shared by every replica');
+  }
+
   const metrics = createMetrics({ collectDefaults: true });
   const staticDir = existsSync(CLIENT_DIR) ? CLIENT_DIR : undefined;
   if (staticDir === undefined) logger.warn(`no built client at ${CLIENT_DIR}; run \`npm run build\` to serve the UI`);
@@ -105,6 +121,7 @@ async function main(): Promise<void> {
     metrics,
     storageOrigin: storageOriginOf(endpoint, connection.bucket, connection.forcePathStyle),
     ...(staticDir !== undefined && { staticDir }),
+    ...(redis !== undefined && { rateLimitStore: redis.storeFor }),
   });
 
   const janitorPass = async () => {
@@ -129,7 +146,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  logger.info({ url: `http://${config.host}:${port}`, publicOrigin: config.publicOrigin }, 'listening');
+  logger.info({ url: `http://${config.host}:${port}`, publicOrigin: config.publicOrigin, auth: config.auth.mode }, 'listening');
   console.log(`\n  Upload files at ${config.publicOrigin}\n`);
 
   let shuttingDown = false;
@@ -142,6 +159,7 @@ async function main(): Promise<void> {
     force.unref();
     const stopped = async () => {
       s3.destroy();
+      await redis?.close();
       await local?.close();
       logger.info('stopped');
     };

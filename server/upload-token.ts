@@ -21,6 +21,8 @@ export const UploadTokenPayload = z.strictObject({
   contentType: z.string().optional(),
   /** A single upload's Content-MD5 (base64) from create, signed into its PutObject URLs and checked at complete. */
   contentMd5: z.string().optional(),
+  /** The identity that started the upload; null (or absent, in tokens from before logins) in open mode. */
+  owner: z.string().nullable().optional(),
 });
 export type UploadTokenPayload = z.infer<typeof UploadTokenPayload>;
 

@@ -172,6 +172,10 @@ export const ERROR_CODES = [
   'invalid_request',
   'invalid_token',
   'token_expired',
+  'login_required',
+  'login_expired',
+  'forbidden',
+  'too_many_uploads',
   'file_too_large',
   'content_type_not_allowed',
   'part_out_of_range',
@@ -187,6 +191,7 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'rate_limited',
   'storage_unavailable',
+  'auth_unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -8,7 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { createApp } from '../server/app.js';
-import type { AppConfig } from '../server/app.js';
+import type { AppConfig, AppDeps } from '../server/app.js';
 import { answerMalformedRequest } from '../server/malformed-request.js';
 import { createMetrics } from '../server/metrics.js';
 import type { Metrics } from '../server/metrics.js';
@@ -57,8 +57,11 @@ export function testAppConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     checksumMode: 'md5',
     partIdleTimeoutMs: 30_000,
     rateLimitPerMinute: 0,
+    rateLimitPerUpload: 0,
     trustProxy: false,
     metricsToken: undefined,
+    auth: { mode: 'none' },
+    maxOpenUploads: 0,
     ...overrides,
   };
 }
@@ -71,6 +74,8 @@ export interface TestAppOptions {
   /** Serve this folder as the built client. */
   staticDir?: string;
   bodyIdleTimeoutMs?: number;
+  /** Shared counting store for the rate limits (a real Redis, as replicas use). */
+  rateLimitStore?: AppDeps['rateLimitStore'];
 }
 
 export async function startTestApp(backend: S3Backend, overrides: Partial<AppConfig> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -89,6 +94,7 @@ export async function startTestApp(backend: S3Backend, overrides: Partial<AppCon
     storageOrigin: new URL(backend.endpoint).origin,
     ...(options.staticDir !== undefined && { staticDir: options.staticDir }),
     ...(options.bodyIdleTimeoutMs !== undefined && { bodyIdleTimeoutMs: options.bodyIdleTimeoutMs }),
+    ...(options.rateLimitStore !== undefined && { rateLimitStore: options.rateLimitStore }),
   });
   const server = app.listen(0, '127.0.0.1');
   server.on('clientError', answerMalformedRequest);

@@ -151,8 +151,9 @@ async function loadRound(baseUrl: string, body: Blob, rounds: number): Promise<L
 }
 
 async function latencyRuns(context: BenchContext): Promise<Latencies[]> {
-  // All clients come from 127.0.0.1: the per-IP rate limit would answer 429 to the load, not measure it.
-  const server = await startAppServer({ RATE_LIMIT: '0' });
+  // All clients come from 127.0.0.1 as one anonymous owner: the per-client rate limit and the open-uploads cap
+  // would answer 429/409 to the load, not measure it.
+  const server = await startAppServer({ RATE_LIMIT: '0', MAX_OPEN_UPLOADS: '0' });
   try {
     const body = new Blob([new Uint8Array(SMALL_FILE_BYTES).fill(7)]);
     await loadRound(server.url, body, 1); // warm-up: JIT, connections, the store's bucket
@@ -182,7 +183,7 @@ async function run(context: BenchContext): Promise<Measurement[]> {
     `${SIGN_CONCURRENCY} in flight over keep-alive loopback; the load generator shares the process and the machine's 2 cores ` +
     `(URLs per CPU second of the process: ${presign.map((r) => Math.round(r.urlsPerCpuSecond)).join(', ')})`;
   const latencyNote =
-    `real server in its own process (startAppServer, embedded store in that process, RATE_LIMIT=0); ${CLIENTS} concurrent clients × ${ROUNDS} uploads each ` +
+    `real server in its own process (startAppServer, embedded store in that process, RATE_LIMIT=0, MAX_OPEN_UPLOADS=0); ${CLIENTS} concurrent clients × ${ROUNDS} uploads each ` +
     `of a ${SMALL_FILE_BYTES / 1024} KiB one-part file (create, sign, PUT to the store, complete), keep-alive fetch from this process after a warm-up round; 2 shared cores`;
   const all = (l: Latencies) => CALL_TYPES.flatMap((type) => l[type]);
   const measurements: Measurement[] = [

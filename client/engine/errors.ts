@@ -46,10 +46,18 @@ export class ApiError extends UploadError {
   readonly status: number;
   /** The server's error code, or 'unknown' when the body was not the API's error shape. */
   readonly code: ErrorCode | 'unknown';
-  constructor(status: number, code: ErrorCode | 'unknown', message: string, options?: { cause?: unknown }) {
+  /** How long the server asked to wait before asking again (Retry-After, RateLimit), in ms; undefined when it did not say. */
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, code: ErrorCode | 'unknown', message: string, options?: { cause?: unknown; retryAfterMs?: number | undefined }) {
     super(message, options);
     this.status = status;
     this.code = code;
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+
+  /** The person must sign in again; signing in makes the same call succeed. */
+  get needsSignIn(): boolean {
+    return this.code === 'login_required' || this.code === 'login_expired';
   }
 }
 

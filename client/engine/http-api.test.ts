@@ -8,6 +8,7 @@ interface Captured {
   method: string;
   headers: Headers;
   body: unknown;
+  credentials: RequestCredentials | undefined;
 }
 
 /** A fetch that records requests and answers from a script. */
@@ -15,7 +16,7 @@ function fakeFetch(answer: (request: Captured) => Response | Promise<Response>) 
   const requests: Captured[] = [];
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
-    const request = { url: String(input), method: init?.method ?? 'GET', headers: new Headers(init?.headers), body };
+    const request = { url: String(input), method: init?.method ?? 'GET', headers: new Headers(init?.headers), body, credentials: init?.credentials };
     requests.push(request);
     return answer(request);
   };
@@ -92,5 +93,47 @@ describe('createHttpApi', () => {
     const error = await createHttpApi({ fetch }).sign(session, [{ partNumber: 1 }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UploadError);
     expect((error as Error).message).toMatch(/unexpected response/);
+  });
+
+  it('sends cookies same-origin by default, or to another origin when told', async () => {
+    const same = fakeFetch(() => json(201, session));
+    await createHttpApi({ fetch: same.fetch }).create({ fileName: 'a', size: 20 });
+    expect(same.requests[0]?.credentials).toBe('same-origin');
+    const cross = fakeFetch(() => json(201, session));
+    await createHttpApi({ fetch: cross.fetch, credentials: 'include' }).create({ fileName: 'a', size: 20 });
+    expect(cross.requests[0]?.credentials).toBe('include');
+  });
+
+  it("sends the embedding page's token as a bearer token, asked afresh for every call", async () => {
+    const { fetch, requests } = fakeFetch(() => json(201, session));
+    let token: string | undefined = 'first';
+    const api = createHttpApi({ fetch, getToken: async () => token });
+    await api.create({ fileName: 'a', size: 20 });
+    token = 'renewed';
+    await api.create({ fileName: 'a', size: 20 });
+    token = undefined;
+    await api.create({ fileName: 'a', size: 20 });
+    expect(requests.map((r) => r.headers.get('authorization'))).toEqual(['Bearer first', 'Bearer renewed', null]);
+  });
+
+  it('treats a getToken that throws as "not signed in"', async () => {
+    const { fetch, requests } = fakeFetch(() => json(201, session));
+    const api = createHttpApi({ fetch, getToken: () => Promise.reject(new Error('session gone')) });
+    const error = await api.create({ fileName: 'a', size: 20 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 401, code: 'login_required', needsSignIn: true });
+    expect(requests).toHaveLength(0);
+  });
+
+  it('carries the wait a 429 asked for', async () => {
+    const { fetch } = fakeFetch(
+      () =>
+        new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'slow down' } }), {
+          status: 429,
+          headers: { 'retry-after': '12', ratelimit: '"per-upload"; r=0; t=12' },
+        }),
+    );
+    const error = await createHttpApi({ fetch }).sign(session, [{ partNumber: 1 }]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 429, code: 'rate_limited', retryAfterMs: 12_000 });
   });
 });

@@ -1,7 +1,10 @@
 /**
- * The server API over fetch. Upload-scoped calls carry the token in the
- * X-Upload-Token header; a non-2xx answer becomes an ApiError with the code
- * from the JSON error body; a failed connection becomes a NetworkError.
+ * The server API over fetch. Every call carries the person's login: cookies
+ * (same-origin by default), and a bearer token when the embedding page
+ * supplies one through getToken. Upload-scoped calls carry the upload token
+ * in the X-Upload-Token header; a non-2xx answer becomes an ApiError with the
+ * code from the JSON error body and the wait the server asked for; a failed
+ * connection becomes a NetworkError.
  */
 import type { z } from 'zod';
 import {
@@ -18,20 +21,42 @@ import type { CreateBatchFile, SingleUploadResponse } from '../../shared/api.js'
 import { MAX_BATCH_FILES } from '../../shared/limits.js';
 import { ApiError, NetworkError, UploadError } from './errors.js';
 import { RequestBatcher } from './request-batcher.js';
+import { retryAfterMs } from './retry-after.js';
 import type { UploadApi, UploadSession } from './types.js';
 
 export interface HttpApiOptions {
   /** Prefix for API_ROUTES, e.g. 'https://uploads.example.com'; default '' (same origin). */
   baseUrl?: string;
   fetch?: typeof globalThis.fetch;
+  /** Which calls send cookies: 'same-origin' (default) or 'include' for an API on another origin (its CORS must allow credentials). */
+  credentials?: RequestCredentials;
+  /**
+   * The login token of the embedding page, sent as `Authorization: Bearer`; asked before every call, so a
+   * renewed token is used at once. Undefined (or no function) sends none; a throw counts as "not signed in".
+   */
+  getToken?: () => string | undefined | Promise<string | undefined>;
+  /** Wall clock for HTTP-date Retry-After values; default Date.now. */
+  now?: () => number;
 }
 
 export function createHttpApi(options: HttpApiOptions = {}): UploadApi {
   const baseUrl = options.baseUrl ?? '';
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const credentials = options.credentials ?? 'same-origin';
+  const now = options.now ?? Date.now;
+
+  async function loginToken(): Promise<string | undefined> {
+    try {
+      return await options.getToken?.();
+    } catch (error) {
+      throw new ApiError(401, 'login_required', 'the page could not supply a login token', { cause: error });
+    }
+  }
 
   async function request(method: string, route: string, init: { token?: string; body?: unknown; signal?: AbortSignal | undefined }): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
+    const login = await loginToken();
+    if (login !== undefined && login !== '') headers.authorization = `Bearer ${login}`;
     if (init.token !== undefined) headers[UPLOAD_TOKEN_HEADER] = init.token;
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
@@ -41,6 +66,7 @@ export function createHttpApi(options: HttpApiOptions = {}): UploadApi {
         headers,
         body: init.body === undefined ? null : JSON.stringify(init.body),
         signal: init.signal ?? null,
+        credentials,
       });
     } catch (error) {
       if (init.signal?.aborted) throw init.signal.reason;
@@ -50,7 +76,7 @@ export function createHttpApi(options: HttpApiOptions = {}): UploadApi {
       if (init.signal?.aborted) throw init.signal.reason;
       throw new NetworkError(`${method} ${route}: the response body was cut off`, { cause: error });
     });
-    if (!response.ok) throw toApiError(response.status, text);
+    if (!response.ok) throw toApiError(response.status, text, retryAfterMs(response.headers, now()));
     return text === '' ? undefined : parseJson(text, method, route);
   }
 
@@ -102,7 +128,7 @@ function parseJson(text: string, method: string, route: string): unknown {
   }
 }
 
-function toApiError(status: number, text: string): ApiError {
+function toApiError(status: number, text: string, retryAfter: number | undefined): ApiError {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -110,6 +136,6 @@ function toApiError(status: number, text: string): ApiError {
     json = undefined;
   }
   const body = ApiErrorBody.safeParse(json);
-  if (body.success) return new ApiError(status, body.data.error.code, body.data.error.message);
-  return new ApiError(status, 'unknown', `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+  if (body.success) return new ApiError(status, body.data.error.code, body.data.error.message, { retryAfterMs: retryAfter });
+  return new ApiError(status, 'unknown', `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, { retryAfterMs: retryAfter });
 }

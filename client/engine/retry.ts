@@ -3,7 +3,7 @@
  * API calls. Unknown errors (programming bugs) are never retried.
  */
 import { ApiError, NetworkError } from './errors.js';
-import type { Clock, NetworkStatus } from './types.js';
+import type { Clock, NetworkStatus, SignInGate, UploadWait } from './types.js';
 
 export const DEFAULT_RETRY_DELAYS: readonly number[] = [500, 1000, 2000, 4000, 8000, 16000];
 export const JITTER = 0.2;
@@ -60,6 +60,10 @@ export interface ApiRetryOptions {
   keepTryingUntil?: number;
   /** Told before each wait, e.g. to show that the app is retrying. */
   onRetry?: (error: unknown) => void;
+  /** When given, a 401 login_required / login_expired waits for the person to sign in again, without spending a retry. */
+  signIn?: SignInGate;
+  /** Told when the call starts waiting for sign-in, and (null) when an answer came after such a wait. */
+  onWait?: (wait: UploadWait) => void;
 }
 
 /** No answer, or an answer saying the server or the store behind it is unavailable for now. */
@@ -67,18 +71,36 @@ export function isUnreachableError(error: unknown): boolean {
   return error instanceof NetworkError || (error instanceof ApiError && (error.status === 502 || error.status === 503 || error.status === 504));
 }
 
-/** Calls `call` until it succeeds, retrying network errors, 5xx, 408 and 429; 4xx ApiErrors are final. */
+/**
+ * Calls `call` until it succeeds, retrying network errors, 5xx, 408 and 429 on
+ * the backoff schedule; a 429 or 503 that says how long to wait (Retry-After,
+ * RateLimit) is waited out as asked instead, without spending a retry. Other
+ * 4xx ApiErrors are final, except a missing or expired login when signIn is given.
+ */
 export async function retryApiCall<T>(call: () => Promise<T>, options: ApiRetryOptions): Promise<T> {
-  const { clock, delays, random, signal, network, keepTryingUntil, onRetry } = options;
+  const { clock, delays, random, signal, network, keepTryingUntil, onRetry, signIn, onWait } = options;
+  let waitingForSignIn = false;
   for (let retry = 0; ; ) {
     try {
       const value = await call();
       // An answer that arrives after the abort must not carry the upload on.
       signal?.throwIfAborted();
+      if (waitingForSignIn) onWait?.(null);
       return value;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      if (signIn && error instanceof ApiError && error.needsSignIn) {
+        if (!waitingForSignIn) onWait?.('sign-in');
+        waitingForSignIn = true;
+        await signIn.waitForSignIn(signal);
+        continue;
+      }
       if (!isRetryableApiCallError(error)) throw error;
+      if (error instanceof ApiError && error.retryAfterMs !== undefined && (error.status === 429 || error.status === 503)) {
+        // The server said when; a little positive jitter keeps many waiting clients from returning at once.
+        await clock.sleep(Math.round(error.retryAfterMs * (1 + JITTER * random())), signal);
+        continue;
+      }
       if (network && !network.isOnline()) {
         await network.waitOnline(signal);
         continue;

@@ -94,3 +94,12 @@ export interface NetworkStatus {
   /** Resolves once online (at once when already online); rejects with signal.reason on abort. */
   waitOnline(signal?: AbortSignal): Promise<void>;
 }
+
+/** Where an upload waits when the server says the login is missing or expired. */
+export interface SignInGate {
+  /** Resolves when it is worth asking the server again; rejects with signal.reason on abort. */
+  waitForSignIn(signal?: AbortSignal): Promise<void>;
+}
+
+/** What an upload is waiting for, beyond its turn: null when it is not waiting. */
+export type UploadWait = 'sign-in' | null;

@@ -26,8 +26,9 @@ import type { PendingAborts } from './pending-aborts.js';
 import { PartSigner } from './part-signer.js';
 import { ProgressTracker } from './progress-tracker.js';
 import { backoffDelay, type ApiRetryOptions, isBadDigestResponse, isUnreachableError, isExpiredUrlResponse, isRetryableStatus, retryApiCall } from './retry.js';
+import type { OpenSlots } from './open-slots.js';
 import type { PartScheduler, PartSource } from './scheduler.js';
-import type { Clock, NetworkStatus, PartHasher, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
+import type { Clock, NetworkStatus, PartHasher, SignInGate, Transport, UploadApi, UploadProgress, UploadResult, UploadSession, UploadWait } from './types.js';
 
 export type UploadFile = Blob & { readonly name: string };
 
@@ -36,6 +37,7 @@ export interface UploadRunDeps {
   transport: Transport;
   clock: Clock;
   scheduler: PartScheduler;
+  openSlots: OpenSlots;
   retryDelays: readonly number[];
   random: () => number;
   network: NetworkStatus;
@@ -47,6 +49,7 @@ export interface UploadRunDeps {
   aborts: PendingAborts;
   /** Files up to this size go as one PutObject (api.createSingle); 0 sends every file as a multipart upload. */
   singlePutMaxSize: number;
+  signIn: SignInGate;
 }
 
 /** MD5s computed at once; more would only compete with the PUTs for CPU. */
@@ -60,6 +63,7 @@ export interface UploadRunOptions {
   onSession?: ((session: UploadSession) => void) | undefined;
   onStartOver?: ((reason: ResumeUnavailableError) => void) | undefined;
   onProgress?: ((progress: UploadProgress) => void) | undefined;
+  onWait?: ((wait: UploadWait) => void) | undefined;
 }
 
 type AttemptOutcome =
@@ -108,7 +112,9 @@ export class UploadRun implements PartSource {
     const onCallerAbort = () => this.#stop.abort(signal?.reason);
     signal?.addEventListener('abort', onCallerAbort, { once: true });
     this.#deps.scheduler.add(this);
+    let releaseSlot: (() => void) | undefined;
     try {
+      releaseSlot = await this.#deps.openSlots.acquire(this.#stop.signal);
       const { session, stored } = await this.#openSession();
       this.#prepareParts(session, stored);
       await this.#sendParts();
@@ -137,6 +143,7 @@ export class UploadRun implements PartSource {
       if (this.#session && aborting) this.#abortOnStore(this.#session);
       throw reason;
     } finally {
+      releaseSlot?.();
       signal?.removeEventListener('abort', onCallerAbort);
       this.#deps.scheduler.remove(this);
     }
@@ -457,12 +464,13 @@ export class UploadRun implements PartSource {
   }
 
   #callApi<T>(call: () => Promise<T>, extra: Pick<ApiRetryOptions, 'keepTryingUntil'> = {}): Promise<T> {
-    const { clock, retryDelays, random, network } = this.#deps;
+    const { clock, retryDelays, random, network, signIn } = this.#deps;
+    const onWait = this.#options.onWait;
     const progress = this.#progress;
     const onRetry = (error: unknown) => {
       if (isUnreachableError(error)) progress?.setWaiting(network.isOnline() ? 'server' : 'network');
     };
-    const value = retryApiCall(call, { clock, delays: retryDelays, random, network, signal: this.#stop.signal, onRetry, ...extra });
+    const value = retryApiCall(call, { clock, delays: retryDelays, random, network, signal: this.#stop.signal, onRetry, signIn, ...(onWait && { onWait }), ...extra });
     if (!progress) return value;
     return value.then((result) => {
       if (progress.waitingFor === 'server') progress.setWaiting(null);

@@ -7,9 +7,11 @@ import { IdleWatchdog } from './idle-watchdog.js';
 import { defaultNetworkStatus } from './network.js';
 import type { ResumeUnavailableError } from './errors.js';
 import { memoryAbortStorage, PendingAborts, type PendingAbortStorage } from './pending-aborts.js';
+import { OpenSlots } from './open-slots.js';
 import { DEFAULT_RETRY_DELAYS } from './retry.js';
 import { PartScheduler } from './scheduler.js';
-import type { Clock, NetworkStatus, PartHasher, Transport, UploadApi, UploadProgress, UploadResult, UploadSession } from './types.js';
+import { createSignInWatch } from './sign-in.js';
+import type { Clock, NetworkStatus, PartHasher, SignInGate, Transport, UploadApi, UploadProgress, UploadResult, UploadSession, UploadWait } from './types.js';
 import { UploadRun, type UploadFile } from './upload-run.js';
 
 /** S3 itself drops a connection that sends nothing for about 20 s; a little longer leaves room for slow stores. */
@@ -39,6 +41,10 @@ export interface UploaderOptions {
   pendingAborts?: PendingAbortStorage;
   /** Files up to this size (the server's part size) go as one PutObject, created in batches; default 0: every file multipart. */
   singlePutMaxSize?: number;
+  /** Files with an open upload on the server at once; the rest wait their turn. Default 2 × concurrency. */
+  maxOpenUploads?: number;
+  /** Where uploads wait when the login is missing or expired; default createSignInWatch() (focus, visibility, every 5 s). */
+  signIn?: SignInGate;
 }
 
 export interface UploadOptions {
@@ -51,6 +57,8 @@ export interface UploadOptions {
   /** Called when the given session can no longer be resumed (token expired, upload gone); a new upload is created after it. */
   onStartOver?: (reason: ResumeUnavailableError) => void;
   onProgress?: (progress: UploadProgress) => void;
+  /** Called with 'sign-in' when the upload waits for the person to sign in again, and null once it goes on. */
+  onWait?: (wait: UploadWait) => void;
 }
 
 export interface Uploader {
@@ -71,11 +79,14 @@ export function createUploader(options: UploaderOptions): Uploader {
   const aborts = new PendingAborts({ api: options.api, clock, network, random, delays: retryDelays, storage: options.pendingAborts ?? memoryAbortStorage() });
   // Aborts an earlier page could not get through are tried again.
   aborts.resume();
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const deps = {
     api: options.api,
     transport: options.transport,
     clock,
-    scheduler: new PartScheduler(options.concurrency ?? DEFAULT_CONCURRENCY),
+    scheduler: new PartScheduler(concurrency),
+    openSlots: new OpenSlots(options.maxOpenUploads ?? 2 * concurrency),
+    signIn: options.signIn ?? createSignInWatch(),
     retryDelays,
     random,
     network,

@@ -52,6 +52,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     const apiError = toApiError(error);
     if (apiError) {
       if (apiError.status >= 500) logger.warn({ err: error, url: req.originalUrl }, apiError.message);
+      res.set(apiError.headers);
       res.status(apiError.status).json(errorBody(apiError));
       return;
     }

@@ -1,10 +1,14 @@
-/** Reads and verifies the X-Upload-Token header of upload-scoped calls. */
+/**
+ * Reads and verifies the X-Upload-Token header of upload-scoped calls, and
+ * that the caller (from authenticate) is the upload's owner.
+ */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
 import type { Clock } from '../clock.js';
-import { InvalidTokenError } from '../errors.js';
+import { ForbiddenError, InvalidTokenError } from '../errors.js';
 import { verifyUploadToken } from '../upload-token.js';
 import type { UploadTokenPayload } from '../upload-token.js';
+import { callerOf } from './auth.js';
 
 const UPLOAD_KEY = 'upload';
 
@@ -17,6 +21,8 @@ export function requireUploadToken(options: { secret: string; clock: Clock }): R
     const token = req.get(UPLOAD_TOKEN_HEADER);
     if (token === undefined || token === '') return next(new InvalidTokenError(`missing ${UPLOAD_TOKEN_HEADER} header`));
     const payload = verifyUploadToken(token, options.secret, options.clock);
+    // The owner is inside the HMAC: a token handed to someone else is still only its owner's.
+    if ((payload.owner ?? null) !== callerOf(res).identity) return next(new ForbiddenError());
     res.locals[UPLOAD_KEY] = payload;
     res.locals.uploadId = payload.uploadId;
     next();

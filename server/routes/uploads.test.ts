@@ -49,6 +49,9 @@ class ScriptedStore implements UploadStore {
   async listUploads(): Promise<PendingUpload[]> {
     return [];
   }
+  async countUploads(): Promise<number> {
+    return 0;
+  }
   async headObject(): Promise<StoredObject> {
     throw new Error('not scripted');
   }

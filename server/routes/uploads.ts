@@ -4,7 +4,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { Router } from 'express';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import {
   API_ROUTES,
   CompleteUploadRequest,
@@ -29,6 +29,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { DEFAULT_CONTENT_TYPE, isContentTypeAllowed } from '../../shared/content-type.js';
 import { bytesToHex, fromContentMd5, sameEtag } from '../../shared/checksum.js';
+import { ownerKeyPrefix } from '../auth/owner-prefix.js';
 import {
   ApiError,
   ChecksumMismatchError,
@@ -40,10 +41,12 @@ import {
   PartOutOfRangeError,
   SizeMismatchError,
   StoreUnavailableError,
+  TooManyUploadsError,
   UploadNotFoundError,
   listNumbers,
 } from '../errors.js';
 import type { Metrics } from '../metrics.js';
+import { callerOf } from '../middleware/auth.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { requireUploadToken, uploadOf } from '../middleware/upload-token.js';
 import { parseWith, requireJsonBody } from '../middleware/validate.js';
@@ -64,6 +67,7 @@ export type UploadsConfig = Pick<
   | 'presignTtlSeconds'
   | 'downloadTtlSeconds'
   | 'checksumMode'
+  | 'maxOpenUploads'
 >;
 
 export interface UploadsRouterDeps {
@@ -71,6 +75,10 @@ export interface UploadsRouterDeps {
   store: UploadStore;
   clock: Clock;
   metrics: Metrics;
+  /** Rate limit on starting uploads (per client). */
+  perClientLimit: RequestHandler;
+  /** Rate limit on calls that act on an upload (per upload). */
+  perUploadLimit: RequestHandler;
 }
 
 /** Abort rounds before giving up on parts that keep landing after an abort. */
@@ -91,31 +99,32 @@ function refOf(token: UploadTokenPayload): UploadRef {
   return { key: token.key, uploadId: token.uploadId };
 }
 
-export function createUploadsRouter({ config, store, clock, metrics }: UploadsRouterDeps): Router {
+export function createUploadsRouter({ config, store, clock, metrics, perClientLimit, perUploadLimit }: UploadsRouterDeps): Router {
   const router = Router();
-  const withToken = requireUploadToken({ secret: config.tokenSecret, clock });
+  const verifyToken = requireUploadToken({ secret: config.tokenSecret, clock });
+  const withToken = [verifyToken, perUploadLimit];
 
-  /** The limits and key policy every new upload passes, single or multipart. */
-  function admit(request: CreateUploadRequest): { plan: PartPlan; key: string; contentType: string } {
+  /** The limits and key policy every new upload passes, single or multipart: the key lies under its owner's prefix. */
+  function admit(request: CreateUploadRequest, ownerPrefix: string): { plan: PartPlan; key: string; contentType: string } {
     if (request.size > config.maxFileSize) throw new FileTooLargeError(request.size, config.maxFileSize);
     if (!isContentTypeAllowed(request.contentType, config.allowedContentTypes)) {
       throw new ContentTypeNotAllowedError(request.contentType ?? DEFAULT_CONTENT_TYPE, config.allowedContentTypes);
     }
     const plan = planParts(request.size, config.partSize);
-    const key = createObjectKey(config.keyPrefix, request.fileName);
+    const key = createObjectKey(ownerPrefix, request.fileName);
     const contentType = request.contentType?.trim() || DEFAULT_CONTENT_TYPE;
     return { plan, key, contentType };
   }
 
   /** A single-PUT upload: no store call, just a token and a PutObject URL bound to the size and content type. */
-  async function createSingle({ md5, ...request }: CreateBatchFile): Promise<SingleUploadResponse> {
-    const { plan, key, contentType } = admit(request);
+  async function createSingle({ md5, ...request }: CreateBatchFile, owner: string | null): Promise<SingleUploadResponse> {
+    const { plan, key, contentType } = admit(request, ownerKeyPrefix(config.keyPrefix, owner));
     if (plan.partCount !== 1 || plan.size > config.partSize) {
       throw new InvalidRequestError(`a batch takes files of at most ${config.partSize} bytes (one part); create ${plan.size} bytes with POST ${API_ROUTES.uploads}`);
     }
     if (config.checksumMode === 'md5' && md5 === undefined) throw new InvalidRequestError('the checksum mode is md5: every file in a batch needs its md5');
     const expiresAt = clock.now() + config.uploadTtlMs;
-    const payload = { uploadId: '', key, size: plan.size, partSize: plan.partSize, expiresAt, single: true as const, contentType, ...(md5 !== undefined && { contentMd5: md5 }) };
+    const payload = { uploadId: '', key, size: plan.size, partSize: plan.partSize, expiresAt, owner, single: true as const, contentType, ...(md5 !== undefined && { contentMd5: md5 }) };
     const token = signUploadToken(payload, config.tokenSecret);
     const url = await store.signPut({ key, contentLength: plan.size, contentType, contentMd5: md5, expiresInSeconds: config.presignTtlSeconds });
     const part: SignedPart = { partNumber: 1, url, size: plan.size, expiresAt: clock.now() + config.presignTtlSeconds * 1000, headers: singlePutHeaders(contentType, md5) };
@@ -136,10 +145,12 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
 
   async function createBatch(req: Request, res: Response): Promise<void> {
     const { files } = parseWith(CreateBatchRequest, req.body);
+    // A single PUT leaves nothing open on the store until its bytes land whole, so MAX_OPEN_UPLOADS (counted there) does not apply.
+    const { identity } = callerOf(res);
     const results = await Promise.all(
       files.map(async (file): Promise<BatchResult> => {
         try {
-          return { upload: await createSingle(file) };
+          return { upload: await createSingle(file, identity) };
         } catch (error) {
           // One refused file must not sink the others; anything but a refusal is the whole call's failure.
           if (!(error instanceof ApiError) || error.status >= 500) throw error;
@@ -155,10 +166,16 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
 
   async function create(req: Request, res: Response): Promise<void> {
     const request = parseWith(CreateUploadRequest, req.body);
-    const { plan, key, contentType } = admit(request);
+    const { identity } = callerOf(res);
+    const ownerPrefix = ownerKeyPrefix(config.keyPrefix, identity);
+    const { plan, key, contentType } = admit(request, ownerPrefix);
+    // Counted on the store, so every replica agrees without shared state; creates racing each other may pass together.
+    if (config.maxOpenUploads > 0 && (await store.countUploads(ownerPrefix, config.maxOpenUploads)) >= config.maxOpenUploads) {
+      throw new TooManyUploadsError(config.maxOpenUploads);
+    }
     const { uploadId, etagIsMd5 } = await store.createUpload({ key, contentType });
     const expiresAt = clock.now() + config.uploadTtlMs;
-    const token = signUploadToken({ uploadId, key, size: plan.size, partSize: plan.partSize, expiresAt }, config.tokenSecret);
+    const token = signUploadToken({ uploadId, key, size: plan.size, partSize: plan.partSize, expiresAt, owner: identity }, config.tokenSecret);
     res.locals.uploadId = uploadId;
     metrics.uploadsCreated.inc();
     const body: CreateUploadResponse = {
@@ -333,8 +350,8 @@ export function createUploadsRouter({ config, store, clock, metrics }: UploadsRo
     throw new StoreUnavailableError({ cause: new Error(`upload ${ref.uploadId} still exists after ${MAX_ABORT_ROUNDS} aborts`) });
   }
 
-  router.route(API_ROUTES.uploads).post(requireJsonBody, create).delete(withToken, abort).all(methodNotAllowed(['POST', 'DELETE']));
-  router.route(API_ROUTES.batch).post(requireJsonBody, createBatch).all(methodNotAllowed(['POST']));
+  router.route(API_ROUTES.uploads).post(perClientLimit, requireJsonBody, create).delete(withToken, abort).all(methodNotAllowed(['POST', 'DELETE']));
+  router.route(API_ROUTES.batch).post(perClientLimit, requireJsonBody, createBatch).all(methodNotAllowed(['POST']));
   router.route(API_ROUTES.sign).post(withToken, requireJsonBody, sign).all(methodNotAllowed(['POST']));
   router.route(API_ROUTES.parts).get(withToken, listParts).all(methodNotAllowed(['GET']));
   router.route(API_ROUTES.complete).post(withToken, requireJsonBody, complete).all(methodNotAllowed(['POST']));

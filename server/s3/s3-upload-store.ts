@@ -107,25 +107,41 @@ export class S3UploadStore implements UploadStore {
 
   async listUploads(prefix: string): Promise<PendingUpload[]> {
     const uploads: PendingUpload[] = [];
+    for await (const page of this.#uploadPages(prefix, undefined)) uploads.push(...page);
+    return uploads;
+  }
+
+  async countUploads(prefix: string, atMost: number): Promise<number> {
+    let count = 0;
+    for await (const page of this.#uploadPages(prefix, Math.min(1000, Math.max(1, atMost)))) {
+      count += page.length;
+      if (count >= atMost) return atMost;
+    }
+    return count;
+  }
+
+  /** Pages of ListMultipartUploads under the prefix, until the store says there are no more. */
+  async *#uploadPages(prefix: string, maxUploads: number | undefined): AsyncGenerator<PendingUpload[]> {
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     for (;;) {
       const out = await call('ListMultipartUploads', () =>
         this.#client.send(
-          new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+          new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker, MaxUploads: maxUploads }),
         ),
       );
+      const page: PendingUpload[] = [];
       for (const upload of out.Uploads ?? []) {
         if (!upload.Key || !upload.UploadId || !upload.Key.startsWith(prefix)) continue;
-        uploads.push({ key: upload.Key, uploadId: upload.UploadId, initiatedAt: upload.Initiated?.getTime() });
+        page.push({ key: upload.Key, uploadId: upload.UploadId, initiatedAt: upload.Initiated?.getTime() });
       }
-      if (!out.IsTruncated) break;
-      if (out.NextKeyMarker === keyMarker && out.NextUploadIdMarker === uploadIdMarker) break;
+      yield page;
+      if (!out.IsTruncated) return;
+      if (out.NextKeyMarker === keyMarker && out.NextUploadIdMarker === uploadIdMarker) return;
       keyMarker = out.NextKeyMarker;
       uploadIdMarker = out.NextUploadIdMarker;
-      if (keyMarker === undefined) break;
+      if (keyMarker === undefined) return;
     }
-    return uploads;
   }
 
   async headObject(key: string): Promise<StoredObject> {

@@ -45,6 +45,8 @@ export interface UploadStore {
   abortUpload(upload: UploadRef): Promise<void>;
   /** All pages of ListMultipartUploads under the prefix. */
   listUploads(prefix: string): Promise<PendingUpload[]>;
+  /** Unfinished uploads under the prefix, counting no further than atMost (so at most a page or so is read). */
+  countUploads(prefix: string, atMost: number): Promise<number>;
   headObject(key: string): Promise<StoredObject>;
   presignGet(input: { key: string; fileName: string; expiresInSeconds: number }): Promise<string>;
   /** Resolves when the bucket is reachable (HeadBucket). */

@@ -3,6 +3,7 @@ import { createUploader, type Uploader, type UploaderOptions } from '../uploader
 import { FakeApi } from './fake-api.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeNetwork } from './fake-network.js';
+import { FakeSignIn } from './fake-sign-in.js';
 import { FakeTransport } from './fake-transport.js';
 import { NodeMd5Hasher } from './node-md5-hasher.js';
 
@@ -12,7 +13,7 @@ import { NodeMd5Hasher } from './node-md5-hasher.js';
  * no idle cut unless `partIdleTimeoutMs` is given.
  */
 export function createHarness(
-  options: Partial<Omit<UploaderOptions, 'api' | 'transport' | 'clock' | 'network'>> & { partSize?: number; online?: boolean; checksumMode?: ChecksumMode } = {},
+  options: Partial<Omit<UploaderOptions, 'api' | 'transport' | 'clock' | 'network' | 'signIn'>> & { partSize?: number; online?: boolean; checksumMode?: ChecksumMode } = {},
 ) {
   const clock = new FakeClock();
   const api = new FakeApi(clock, options.partSize ?? 10);
@@ -20,19 +21,22 @@ export function createHarness(
   const transport = new FakeTransport();
   const network = new FakeNetwork(options.online ?? true);
   const hasher = new NodeMd5Hasher();
+  const signIn = new FakeSignIn();
   const uploader: Uploader = createUploader({
     api,
     transport,
     clock,
     network,
     hasher,
+    signIn,
+    ...(options.maxOpenUploads !== undefined && { maxOpenUploads: options.maxOpenUploads }),
     concurrency: options.concurrency ?? 3,
     retryDelays: options.retryDelays ?? [100, 200, 400],
     random: options.random ?? (() => 0.5),
     partIdleTimeoutMs: options.partIdleTimeoutMs ?? 0,
     ...(options.singlePutMaxSize !== undefined && { singlePutMaxSize: options.singlePutMaxSize }),
   });
-  return { clock, api, transport, network, hasher, uploader };
+  return { clock, api, transport, network, hasher, signIn, uploader };
 }
 
 /** Observes a promise's outcome without leaving a rejection unhandled. */

@@ -38,11 +38,12 @@ export interface FileCardActions {
 
 export const FileCard = memo(function FileCard({ entry, actions }: { entry: UploadEntry; actions: FileCardActions }) {
   const { file, status, progress, result, errorMessage } = entry;
+  const waitingForSignIn = entry.waitingFor === 'sign-in' && isActive(status);
   const total = progress?.totalBytes ?? file.size;
   const sent = status === 'done' ? total : (progress?.transferredBytes ?? 0);
   const waitingFor = status === 'uploading' || status === 'completing' ? (progress?.waitingFor ?? null) : null;
   // While waiting, speed and time left are not measured: no frozen numbers.
-  const moving = (status === 'uploading' || status === 'completing') && waitingFor === null;
+  const moving = (status === 'uploading' || status === 'completing') && waitingFor === null && !waitingForSignIn;
   const headingId = `${entry.id}-name`;
   // A file refused before upload has nothing to measure; a done file shows its result instead.
   const showStats = status !== 'done' && status !== 'cancelled' && (progress !== null || status === 'preparing');
@@ -60,8 +61,8 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
             {progress ? ` · ${progress.parts.length.toLocaleString('en')} ${progress.parts.length === 1 ? 'part' : 'parts'}` : ''}
           </p>
         </div>
-        <span className="status-badge" data-status={status}>
-          {STATUS_LABELS[status]}
+        <span className="status-badge" data-status={waitingForSignIn ? 'waiting' : status}>
+          {waitingForSignIn ? 'Waiting for sign-in' : STATUS_LABELS[status]}
         </span>
       </header>
 
@@ -100,13 +101,18 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
         </dl>
       )}
 
-      {waitingFor && (
+      {waitingFor && !waitingForSignIn && (
         <p className="file-waiting" role="status">
           {WAITING_LABELS[waitingFor]}
         </p>
       )}
 
       {entry.notice && <p className="file-notice">{entry.notice}</p>}
+      {waitingForSignIn && (
+        <p className="file-notice" role="status">
+          Your login is missing or has expired. Sign in again, in this tab or another: this upload then continues by itself, nothing is lost.
+        </p>
+      )}
 
       {errorMessage && status === 'failed' && (
         <p className="file-error" role="alert">

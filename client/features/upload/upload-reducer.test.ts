@@ -158,4 +158,17 @@ describe('uploadsReducer', () => {
     expect(state.byId.a).toBeUndefined();
     expect(uploadsReducer(state, { type: 'removed', id: 'zzz' })).toBe(state);
   });
+
+  it('shows a run waiting for sign-in until it goes on, and forgets the wait when the run ends or pauses', () => {
+    let state = run({ type: 'added', id: 'a', file }, started(1), { type: 'waited', id: 'a', runId: 1, wait: 'sign-in' });
+    expect(state.byId.a).toMatchObject({ status: 'preparing', waitingFor: 'sign-in' });
+    state = uploadsReducer(state, { type: 'waited', id: 'a', runId: 2, wait: null }); // another run's event
+    expect(state.byId.a?.waitingFor).toBe('sign-in');
+    state = uploadsReducer(state, { type: 'waited', id: 'a', runId: 1, wait: null });
+    expect(state.byId.a?.waitingFor).toBeNull();
+    state = uploadsReducer(state, { type: 'waited', id: 'a', runId: 1, wait: 'sign-in' });
+    state = uploadsReducer(state, { type: 'paused', id: 'a' });
+    expect(state.byId.a).toMatchObject({ status: 'paused', waitingFor: null });
+  });
 });
+

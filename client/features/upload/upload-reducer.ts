@@ -3,7 +3,7 @@
  * by this reducer. Every engine event carries the run it belongs to, so events
  * from a paused, cancelled or superseded run can never overwrite a newer one.
  */
-import type { UploadProgress, UploadResult, UploadSession } from '../../engine/types.js';
+import type { UploadProgress, UploadResult, UploadSession, UploadWait } from '../../engine/types.js';
 
 export type UploadStatus = 'preparing' | 'uploading' | 'paused' | 'completing' | 'done' | 'failed' | 'cancelled';
 
@@ -23,6 +23,8 @@ export interface UploadEntry {
   readonly retryable: boolean;
   /** Something the person should know about how this upload began (resumed, started over, not resumed and why). */
   readonly notice: string | null;
+  /** 'sign-in' while the run waits for the person to sign in again. */
+  readonly waitingFor: UploadWait;
 }
 
 export interface UploadsState {
@@ -46,6 +48,7 @@ export type UploadsAction =
   /** A run starts; `fresh` drops the session and progress (Retry), otherwise they are kept (Resume). */
   | { type: 'started'; id: string; runId: number; fresh: boolean }
   | { type: 'session'; id: string; runId: number; session: UploadSession }
+  | { type: 'waited'; id: string; runId: number; wait: UploadWait }
   | { type: 'progressed'; updates: readonly { id: string; runId: number; progress: UploadProgress }[] }
   | { type: 'succeeded'; id: string; runId: number; result: UploadResult }
   | { type: 'failed'; id: string; runId: number; message: string }
@@ -75,6 +78,7 @@ export function uploadsReducer(state: UploadsState, action: UploadsAction): Uplo
         ...entry,
         runId: action.runId,
         status: 'preparing',
+        waitingFor: null,
         errorMessage: null,
         result: null,
         session: action.fresh ? null : entry.session,
@@ -86,6 +90,8 @@ export function uploadsReducer(state: UploadsState, action: UploadsAction): Uplo
       return updateRun(state, action.id, action.runId, (entry) => ({ ...entry, session: action.session }));
     case 'noticed':
       return updateRun(state, action.id, action.runId, (entry) => ({ ...entry, notice: action.notice }));
+    case 'waited':
+      return updateRun(state, action.id, action.runId, (entry) => (entry.waitingFor === action.wait ? entry : { ...entry, waitingFor: action.wait }));
     case 'progressed': {
       let next = state;
       for (const { id, runId, progress } of action.updates) {
@@ -105,20 +111,21 @@ export function uploadsReducer(state: UploadsState, action: UploadsAction): Uplo
         status: 'done',
         result: action.result,
         errorMessage: null,
+        waitingFor: null,
       }));
     case 'failed':
       return updateRun(state, action.id, action.runId, (entry) =>
         // A run stopped on purpose may still reject with a late error; the person's choice stands.
         entry.status === 'paused' || entry.status === 'cancelled'
           ? entry
-          : { ...entry, runId: null, status: 'failed', errorMessage: action.message, retryable: true },
+          : { ...entry, runId: null, status: 'failed', errorMessage: action.message, retryable: true, waitingFor: null },
       );
     // Pause and Cancel keep runId: the run's late events are still recognised (a completed object is shown as done).
     case 'paused':
-      return update(state, action.id, (entry) => (isActive(entry.status) ? { ...entry, status: 'paused' } : entry));
+      return update(state, action.id, (entry) => (isActive(entry.status) ? { ...entry, status: 'paused', waitingFor: null } : entry));
     case 'cancelled':
       return update(state, action.id, (entry) =>
-        isActive(entry.status) || entry.status === 'paused' ? { ...entry, status: 'cancelled', session: null } : entry,
+        isActive(entry.status) || entry.status === 'paused' ? { ...entry, status: 'cancelled', session: null, waitingFor: null } : entry,
       );
     case 'removed': {
       if (!state.byId[action.id]) return state;
@@ -147,6 +154,7 @@ function addEntries(state: UploadsState, files: readonly (NewFile | { id: string
       errorMessage: refusal,
       retryable: refusal === null,
       notice: ('notice' in added && added.notice) || null,
+      waitingFor: null,
     };
     order.push(added.id);
   }

@@ -102,6 +102,7 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
             dispatch({ type: 'noticed', id, runId, notice: startOverNotice(reason) });
             void keeper?.forget(id);
           },
+          onWait: (wait) => dispatch({ type: 'waited', id, runId, wait }),
           onProgress: (progress) => batcher.push(id, { runId, progress }),
         })
         .then(
