@@ -55,9 +55,12 @@ export class ApiError extends UploadError {
     this.retryAfterMs = options?.retryAfterMs;
   }
 
-  /** The person must sign in again; signing in makes the same call succeed. */
+  /**
+   * The person must sign in again; signing in makes the same call succeed. A 401 that is not the API's
+   * JSON comes from an auth proxy in front (oauth2-proxy's --api-route), which means the same.
+   */
   get needsSignIn(): boolean {
-    return this.code === 'login_required' || this.code === 'login_expired';
+    return this.code === 'login_required' || this.code === 'login_expired' || (this.status === 401 && this.code === 'unknown');
   }
 }
 

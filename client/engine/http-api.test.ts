@@ -136,4 +136,14 @@ describe('createHttpApi', () => {
     const error = await createHttpApi({ fetch }).sign(session, [{ partNumber: 1 }]).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 429, code: 'rate_limited', retryAfterMs: 12_000 });
   });
+
+  it('counts a missing or expired login, and a 401 from an auth proxy in front, as "sign in again", not the upload token', () => {
+    expect(new ApiError(401, 'login_required', 'x').needsSignIn).toBe(true);
+    expect(new ApiError(401, 'login_expired', 'x').needsSignIn).toBe(true);
+    expect(new ApiError(401, 'unknown', 'HTTP 401').needsSignIn).toBe(true);
+    expect(new ApiError(401, 'token_expired', 'x').needsSignIn).toBe(false);
+    expect(new ApiError(401, 'invalid_token', 'x').needsSignIn).toBe(false);
+    expect(new ApiError(403, 'forbidden', 'x').needsSignIn).toBe(false);
+  });
 });
+

@@ -41,6 +41,7 @@ export function describeUploadError(error: unknown): string {
   if (error instanceof PartUploadError) return describePartFailure(error.partNumber, error.status, isCorruption(error));
   if (error instanceof ApiError) {
     if (error.code !== 'unknown' && isErrorCode(error.code)) return API_SENTENCES[error.code];
+    if (error.needsSignIn) return API_SENTENCES.login_required;
     if (error.status === 401 || error.status === 403) return API_SENTENCES.token_expired;
     if (error.status >= 500) return API_SENTENCES.internal;
     return 'The server refused the upload. Retry; if it happens again, reload the page.';
