@@ -63,7 +63,7 @@ test('a signed-in person uploads; an expired login waits for sign-in; another id
   const card = fileCard(page, basename(path));
   await expect(card.getByText('Uploading', { exact: true })).toBeVisible();
 
-  // The login expires while the parts are on their way: complete meets 401 login_expired.
+  // The login expires while the parts are on their way: the next sign (or complete) call meets 401 login_expired.
   await signIn(context, await issuer.token('alice@example.com', { expiresIn: -120 }));
   await expect(card.getByText('Waiting for sign-in', { exact: true })).toBeVisible({ timeout: 60_000 });
   await expect(card.getByRole('status')).toHaveText(/Your login is missing or has expired\. Sign in again/);
@@ -74,7 +74,7 @@ test('a signed-in person uploads; an expired login waits for sign-in; another id
   expect((await bucket.multipartUploads()).map((u) => u.key)).toEqual([upload.key]);
   const bob = { authorization: `Bearer ${await issuer.token('bob')}`, [UPLOAD_TOKEN_HEADER]: upload.token };
   const calls: [string, string, unknown][] = [
-    ['POST', API_ROUTES.sign, { partNumbers: [1] }],
+    ['POST', API_ROUTES.sign, { parts: [{ partNumber: 1 }] }],
     ['GET', API_ROUTES.parts, undefined],
     ['POST', API_ROUTES.complete, { parts: [{ partNumber: 1, etag: '"x"' }] }],
     ['DELETE', API_ROUTES.uploads, undefined],

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createApp } from './app.js';
+import { isLoopbackHost } from './auth/auth-config.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadEnvFile } from './env-file.js';
@@ -107,6 +108,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     logger.info('rate limits count in Redis, shared by every replica');
+  }
+
+  if (config.auth.mode === 'none' && !isLoopbackHost(config.host)) {
+    logger.warn({ host: config.host }, 'AUTH_MODE=none with ALLOW_OPEN=true: anyone who reaches this server can upload');
   }
 
   const metrics = createMetrics({ collectDefaults: true });

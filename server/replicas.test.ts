@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, ApiErrorBody, CompleteUploadResponse, CreateUploadResponse, ListPartsResponse, SignPartsResponse, UPLOAD_TOKEN_HEADER } from '../shared/api.js';
+import { concatPartDigests, formatMultipartEtag, toContentMd5 } from '../shared/checksum.js';
 import { startAppServer } from '../testing/app-server.js';
 import type { AppServer } from '../testing/app-server.js';
 import { startTestIssuer } from '../testing/jwt-issuer.js';
@@ -86,17 +87,23 @@ describe.each(backends)('$name', (backend) => {
     const scoped = { ...alice, [UPLOAD_TOKEN_HEADER]: upload.token };
 
     const etags: { partNumber: number; etag: string }[] = [];
+    const digests: Uint8Array[] = [];
     for (const partNumber of [1, 2]) {
-      const signed = SignPartsResponse.parse((await call('POST', API_ROUTES.sign, scoped, { partNumbers: [partNumber] })).json).parts[0];
-      if (signed === undefined) throw new Error('no URL signed');
       const start = (partNumber - 1) * upload.partSize;
-      const put = await fetch(signed.url, { method: 'PUT', body: bytes.subarray(start, start + signed.size) });
+      const body = bytes.subarray(start, Math.min(start + upload.partSize, bytes.length));
+      const digest = createHash('md5').update(body).digest();
+      digests.push(digest);
+      const signing = await call('POST', API_ROUTES.sign, scoped, { parts: [{ partNumber, md5: toContentMd5(digest) }] });
+      const signed = SignPartsResponse.parse(signing.json).parts[0];
+      if (signed === undefined) throw new Error('no URL signed');
+      const put = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body });
       expect(put.status).toBe(200);
       etags.push({ partNumber, etag: put.headers.get('etag') ?? '' });
     }
+    const expectedEtag = formatMultipartEtag(createHash('md5').update(concatPartDigests(digests)).digest(), digests.length);
     const listed = ListPartsResponse.parse((await call('GET', API_ROUTES.parts, scoped)).json);
     expect(listed.parts.map((p) => p.partNumber)).toEqual([1, 2]);
-    const completed = await call('POST', API_ROUTES.complete, scoped, { parts: etags });
+    const completed = await call('POST', API_ROUTES.complete, scoped, { parts: etags, expectedEtag });
     expect(completed.status, JSON.stringify(completed.json)).toBe(200);
     const { key, size } = CompleteUploadResponse.parse(completed.json);
     expect(size).toBe(bytes.length);
