@@ -5,7 +5,8 @@
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiErrorBody, CreateUploadResponse, UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
+import { ApiErrorBody, CreateBatchResponse, CreateUploadResponse, UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
+import type { SingleUploadResponse } from '../../shared/api.js';
 import { startTestApp } from '../../testing/app-harness.js';
 import type { TestApp } from '../../testing/app-harness.js';
 import { startTestIssuer } from '../../testing/jwt-issuer.js';
@@ -58,7 +59,8 @@ async function call(app: TestApp, method: string, path: string, init: { headers?
 }
 
 /** A sign body for part 1 of a 100-byte upload (the checksum mode is md5: each part names its MD5). */
-const SIGN_PART_1 = { parts: [{ partNumber: 1, md5: createHash('md5').update(Buffer.alloc(100)).digest('base64') }] };
+const MD5_OF_100_ZEROS = createHash('md5').update(Buffer.alloc(100)).digest('base64');
+const SIGN_PART_1 = { parts: [{ partNumber: 1, md5: MD5_OF_100_ZEROS }] };
 const bearer = (jwt: string) => ({ authorization: `Bearer ${jwt}` });
 const codeOf = (answer: Answer) => ApiErrorBody.parse(answer.json).error.code;
 
@@ -76,6 +78,15 @@ describe.each(backends)('$name', (backend) => {
     const answer = await call(app, 'POST', '/api/uploads', { headers, body: { fileName: 'report.pdf', size } });
     expect(answer.status, JSON.stringify(answer.json)).toBe(201);
     return CreateUploadResponse.parse(answer.json);
+  }
+
+  /** One small file (100 zero bytes) created through the batch route as a single-PUT upload. */
+  async function createSingleAs(app: TestApp, headers: Record<string, string>): Promise<SingleUploadResponse> {
+    const answer = await call(app, 'POST', '/api/uploads/batch', { headers, body: { files: [{ fileName: 'note.txt', size: 100, md5: MD5_OF_100_ZEROS }] } });
+    expect(answer.status, JSON.stringify(answer.json)).toBe(201);
+    const [result] = CreateBatchResponse.parse(answer.json).results;
+    if (result === undefined || !('upload' in result)) throw new Error(`batch refused the file: ${JSON.stringify(answer.json)}`);
+    return result.upload;
   }
 
   describe('JWT mode', () => {
@@ -144,6 +155,38 @@ describe.each(backends)('$name', (backend) => {
       expect(listed.json).toEqual({ parts: [] });
       const aborted = await call(app, 'DELETE', '/api/uploads', { headers: { ...alice, ...token } });
       expect(aborted.status).toBe(204);
+    });
+
+    it("stores a batch-created upload under the owner's prefix, and another identity cannot sign, list, complete or cancel it (403)", async () => {
+      const batchWithoutLogin = await call(app, 'POST', '/api/uploads/batch', { body: { files: [{ fileName: 'a', size: 1 }] } });
+      expect([batchWithoutLogin.status, codeOf(batchWithoutLogin)]).toEqual([401, 'login_required']);
+
+      const carol = bearer(await issuer.token('carol/ops'));
+      const bob = bearer(await issuer.token('bob'));
+      const upload = await createSingleAs(app, carol);
+      expect(upload.single).toBe(true);
+      expect(upload.key).toMatch(new RegExp(`^${app.config.keyPrefix}carol!2fops/[0-9a-f-]{36}/note\\.txt$`));
+      const token = { [UPLOAD_TOKEN_HEADER]: upload.token };
+
+      const attempts: [string, string, unknown][] = [
+        ['POST', '/api/uploads/sign', SIGN_PART_1],
+        ['GET', '/api/uploads/parts', undefined],
+        ['POST', '/api/uploads/complete', { parts: [{ partNumber: 1, etag: '"x"' }] }],
+        ['DELETE', '/api/uploads', undefined],
+      ];
+      for (const [method, path, body] of attempts) {
+        const answer = await call(app, method, path, { headers: { ...bob, ...token }, body });
+        expect([answer.status, codeOf(answer)], `${method} ${path}`).toEqual([403, 'forbidden']);
+      }
+
+      // Its owner stores it with the URL from create, completes it, and the object is where the key says.
+      const put = await fetch(upload.part.url, { method: 'PUT', body: new Uint8Array(100), headers: upload.part.headers });
+      expect(put.status).toBe(200);
+      const completed = await call(app, 'POST', '/api/uploads/complete', { headers: { ...carol, ...token }, body: { parts: [{ partNumber: 1, etag: put.headers.get('etag') }] } });
+      expect(completed.status, JSON.stringify(completed.json)).toBe(200);
+      expect(completed.json).toMatchObject({ key: upload.key, size: 100 });
+      const cancelled = await call(app, 'DELETE', '/api/uploads', { headers: { ...carol, ...token } });
+      expect(cancelled.status).toBe(204);
     });
 
     it('uses another claim as the identity when configured, and refuses tokens without it', async () => {
@@ -233,6 +276,29 @@ describe.each(backends)('$name', (backend) => {
         expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
         expect(limited.headers.get('ratelimit')).toMatch(/^"per-upload"; r=0; t=\d+$/);
         expect((await sign(b)).status).toBe(200);
+      });
+    });
+
+    it('budgets single-PUT uploads per upload too: one busy small file does not stop another', async () => {
+      await withApp({ rateLimitPerUpload: 2 }, async (app) => {
+        const a = await createSingleAs(app, {});
+        const b = await createSingleAs(app, {});
+        const sign = (u: SingleUploadResponse) => call(app, 'POST', '/api/uploads/sign', { headers: { [UPLOAD_TOKEN_HEADER]: u.token }, body: SIGN_PART_1 });
+        const statuses = [];
+        for (let i = 0; i < 3; i++) statuses.push((await sign(a)).status);
+        expect(statuses).toEqual([200, 200, 429]);
+        expect((await sign(b)).status).toBe(200);
+      });
+    });
+
+    it('counts a batch as one start against the per-person budget', async () => {
+      await withApp({ auth: jwtAuth(), rateLimitPerMinute: 2 }, async (app) => {
+        const lena = bearer(await issuer.token('lena'));
+        await createSingleAs(app, lena);
+        await createAs(app, lena);
+        const third = await call(app, 'POST', '/api/uploads/batch', { headers: lena, body: { files: [{ fileName: 'a', size: 1 }] } });
+        expect([third.status, codeOf(third)]).toEqual([429, 'rate_limited']);
+        await createSingleAs(app, bearer(await issuer.token('mia')));
       });
     });
 
