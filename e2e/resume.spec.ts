@@ -167,6 +167,9 @@ test.describe('resume after the page is gone', () => {
     await next.goto(app.url);
     await unfinishedCard(next, basename(path)).getByRole('button', { name: 'Discard' }).click();
     await expect(next.getByRole('region', { name: 'Unfinished uploads', exact: true })).toHaveCount(0);
+    // The card goes at the click; the kept record goes once the abort has answered (the store is empty a moment earlier,
+    // while the server still confirms with ListParts), so wait for the record before reloading.
+    await next.waitForFunction(keptUploadCount0);
     expect(await bucket.multipartUploads()).toEqual([]);
     await next.reload();
     await expect(next.getByRole('button', { name: 'Choose files' })).toBeVisible();
@@ -291,4 +294,21 @@ async function withStore<T>(app: AppServer, act: (s3: S3Client, bucket: string) 
 
 async function abortOnStore(app: AppServer, upload: { key: string; uploadId: string }): Promise<void> {
   await withStore(app, (s3, bucket) => s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId })));
+}
+
+/** True once the page's IndexedDB keeps no unfinished upload (runs in the page). */
+function keptUploadCount0(): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('s3-big-upload');
+    open.onerror = () => reject(open.error ?? new Error('IndexedDB did not open'));
+    open.onsuccess = () => {
+      const db = open.result;
+      const count = db.transaction('unfinished-uploads').objectStore('unfinished-uploads').count();
+      count.onerror = () => reject(count.error ?? new Error('IndexedDB did not count'));
+      count.onsuccess = () => {
+        db.close();
+        resolve(count.result === 0);
+      };
+    };
+  });
 }
