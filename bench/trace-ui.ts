@@ -6,12 +6,13 @@
  *
  * On a shared machine a task's wall time grows with everyone else's load, and
  * PerformanceObserver('longtask') sees only wall time; the trace's thread time
- * says how much of a long task was the page's own work. Needs a built client
- * (npx vite build).
+ * says how much of a long task was the page's own work. Needs the bench page
+ * built (npx vite build --config bench/ui-page/vite.config.ts; `npm run bench` does it).
  */
 import { chromium } from 'playwright';
 import { chromiumLaunchOptions } from '../testing/chromium.js';
-import { startAppServer } from '../testing/app-server.js';
+import { BENCH_UI_OUT_DIR } from './lib/build-client.js';
+import { serveStatic } from './lib/static-site.js';
 import { longTaskReport, type TraceEvent } from './lib/trace-tasks.js';
 
 function option(name: string): string[] {
@@ -26,20 +27,20 @@ const seconds = Number(option('seconds')[0] ?? 8);
 const queries = option('query').length > 0 ? option('query') : ['parts=10000', 'files=1000&fileKiB=256'];
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'];
 
-const server = await startAppServer();
+const site = await serveStatic(BENCH_UI_OUT_DIR);
 const browser = await chromium.launch(chromiumLaunchOptions());
 try {
   for (const query of queries) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/health`); // the same renderer then loads the page under trace
+    await page.goto(`${site.url}/favicon.ico`); // the same renderer then loads the page under trace
     await browser.startTracing(page, { categories: CATEGORIES });
-    await page.goto(`${server.url}/?bench=ui&${query}&mbps=60&concurrency=6`);
+    await page.goto(`${site.url}/?${query}&mbps=60&concurrency=6`);
     await page.waitForTimeout(seconds * 1000);
     const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
     await page.close();
-    process.stdout.write(`## ?bench=ui&${query}, ${seconds} s from navigation\n\n${longTaskReport(trace.traceEvents)}\n\n`);
+    process.stdout.write(`## ?${query}, ${seconds} s from navigation\n\n${longTaskReport(trace.traceEvents)}\n\n`);
   }
 } finally {
   await browser.close();
-  await server.stop();
+  await site.close();
 }

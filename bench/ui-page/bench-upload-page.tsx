@@ -38,7 +38,8 @@ function simulatedFile(name: string, size: number): File {
 /** A drop on the window, as UploadPage's drop hook reads it (a real DataTransfer would copy the files). */
 function dropFiles(files: readonly File[]): void {
   const drop = new Event('drop', { bubbles: true, cancelable: true });
-  Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files } });
+  // No items: the page then reads `files`, as it does for a drop whose items are unreadable.
+  Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files, items: [] } });
   window.dispatchEvent(drop);
 }
 
