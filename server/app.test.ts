@@ -9,11 +9,11 @@ import {
   CreateUploadResponse,
   ListPartsResponse,
   SignPartsResponse,
-  UPLOAD_TOKEN_HEADER,
 } from '../shared/api.js';
 import type { CreateUploadRequest } from '../shared/api.js';
 import { createFakeClock, startTestApp } from '../testing/app-harness.js';
 import type { TestApp } from '../testing/app-harness.js';
+import { callApi } from '../testing/api-call.js';
 import { runJanitorPass } from './janitor.js';
 import { runStartupChecks } from './startup-checks.js';
 import { startBackends } from '@s3-big-upload/local-s3/testing';
@@ -25,21 +25,8 @@ afterAll(() => Promise.all(backends.map((b) => b.close())));
 
 const MiB = 1024 * 1024;
 
-async function api(app: TestApp, method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token !== undefined) headers[UPLOAD_TOKEN_HEADER] = options.token;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${app.baseUrl}${path}`, {
-    method,
-    headers,
-    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as unknown) : undefined };
-}
-
 async function createUpload(app: TestApp, request: CreateUploadRequest): Promise<CreateUploadResponse> {
-  const res = await api(app, 'POST', '/api/uploads', { body: request });
+  const res = await callApi(app, 'POST', '/api/uploads', { body: request });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return CreateUploadResponse.parse(res.json);
 }
@@ -47,7 +34,7 @@ async function createUpload(app: TestApp, request: CreateUploadRequest): Promise
 /** Signs (with their MD5s) and PUTs the given parts of `data`, sending the signed headers; returns their ETags. */
 async function uploadParts(app: TestApp, upload: CreateUploadResponse, data: Buffer, partNumbers: number[]) {
   const parts = partNumbers.map((partNumber) => ({ partNumber, md5: createHash('md5').update(partOf(upload, data, partNumber)).digest('base64') }));
-  const signed = SignPartsResponse.parse((await api(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { parts } })).json);
+  const signed = SignPartsResponse.parse((await callApi(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { parts } })).json);
   const etags: { partNumber: number; etag: string }[] = [];
   for (const part of signed.parts) {
     const body = partOf(upload, data, part.partNumber);
@@ -86,7 +73,7 @@ describe.each(backends)('$name', (backend) => {
   afterAll(() => app?.close());
 
   it('serves the client config, health and security headers', async () => {
-    const config = await api(app, 'GET', '/api/config');
+    const config = await callApi(app, 'GET', '/api/config');
     expect(ClientConfig.parse(config.json)).toEqual({
       maxFileSize: 1024 ** 3,
       partSize: 5 * MiB,
@@ -99,7 +86,7 @@ describe.each(backends)('$name', (backend) => {
     expect(csp).toContain(`connect-src 'self' ${new URL(backend.endpoint).origin}`);
     expect(csp).not.toContain('upgrade-insecure-requests');
     expect(config.headers.get('cache-control')).toBe('no-store');
-    expect((await api(app, 'GET', '/health')).json).toEqual({ status: 'ok' });
+    expect((await callApi(app, 'GET', '/health')).json).toEqual({ status: 'ok' });
   });
 
   it('uploads, lists, completes shuffled parts and reads back the same bytes', async () => {
@@ -109,11 +96,11 @@ describe.each(backends)('$name', (backend) => {
     expect(upload.key).toMatch(new RegExp(`^${app.config.keyPrefix}[0-9a-f-]{36}/beach _1_\\.png$`));
 
     const etags = await uploadParts(app, upload, data, [3, 1, 2]);
-    const listed = ListPartsResponse.parse((await api(app, 'GET', '/api/uploads/parts', { token: upload.token })).json);
+    const listed = ListPartsResponse.parse((await callApi(app, 'GET', '/api/uploads/parts', { token: upload.token })).json);
     expect(listed.parts.map((p) => [p.partNumber, p.size])).toEqual([[1, 5 * MiB], [2, 5 * MiB], [3, 12_345]]);
 
     const expectedEtag = multipartEtagOf(upload, data);
-    const completed = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: shuffle(etags), expectedEtag } });
+    const completed = await callApi(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: shuffle(etags), expectedEtag } });
     expect(completed.status, JSON.stringify(completed.json)).toBe(200);
     const result = CompleteUploadResponse.parse(completed.json);
     expect(result).toMatchObject({ key: upload.key, size: data.length });
@@ -136,22 +123,22 @@ describe.each(backends)('$name', (backend) => {
     expect(metrics).toContain('http_request_duration_seconds_bucket');
 
     // Completing again (a retry whose first answer was lost) gets the same answer; another ETag than the object's does not.
-    const again = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags, expectedEtag } });
+    const again = await callApi(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags, expectedEtag } });
     expect(again.status, JSON.stringify(again.json)).toBe(200);
     expect(CompleteUploadResponse.parse(again.json)).toMatchObject({ key: upload.key, size: data.length, etag: result.etag });
     const otherEtag = `${'0'.repeat(32)}-3`;
-    const other = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags, expectedEtag: otherEtag } });
+    const other = await callApi(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags, expectedEtag: otherEtag } });
     expect(other.status).toBe(404);
     expect(ApiErrorBody.parse(other.json).error.code).toBe('no_such_upload');
   });
 
   it('accepts a file with no type when the allow-list names application/octet-stream (the browser applies the same rule)', async () => {
-    const created = await api(app, 'POST', '/api/uploads', { body: { fileName: 'notes', size: 10 } });
+    const created = await callApi(app, 'POST', '/api/uploads', { body: { fileName: 'notes', size: 10 } });
     expect(created.status, JSON.stringify(created.json)).toBe(201);
-    const refused = await api(app, 'POST', '/api/uploads', { body: { fileName: 'notes.txt', size: 10, contentType: 'text/plain' } });
+    const refused = await callApi(app, 'POST', '/api/uploads', { body: { fileName: 'notes.txt', size: 10, contentType: 'text/plain' } });
     expect(ApiErrorBody.parse(refused.json).error.code).toBe('content_type_not_allowed');
     const upload = CreateUploadResponse.parse(created.json);
-    expect((await api(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
+    expect((await callApi(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
   });
 
   it('completes an empty file as one empty part', async () => {
@@ -159,7 +146,7 @@ describe.each(backends)('$name', (backend) => {
     expect(upload.partCount).toBe(1);
     const etags = await uploadParts(app, upload, Buffer.alloc(0), [1]);
     const expectedEtag = multipartEtagOf(upload, Buffer.alloc(0));
-    const result = CompleteUploadResponse.parse((await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags, expectedEtag } })).json);
+    const result = CompleteUploadResponse.parse((await callApi(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags, expectedEtag } })).json);
     expect(result.etag).toBe(`"${expectedEtag}"`);
     expect(result.size).toBe(0);
     expect((await app.s3.send(new HeadObjectCommand({ Bucket: app.bucket, Key: upload.key }))).ContentLength).toBe(0);
@@ -168,7 +155,7 @@ describe.each(backends)('$name', (backend) => {
   it('refuses a body of another length at a presigned part URL', async () => {
     const upload = await createUpload(app, { fileName: 'len.bin', size: 1000 });
     const md5 = createHash('md5').update(Buffer.alloc(1000)).digest('base64');
-    const signed = SignPartsResponse.parse((await api(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { parts: [{ partNumber: 1, md5 }] } })).json);
+    const signed = SignPartsResponse.parse((await callApi(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { parts: [{ partNumber: 1, md5 }] } })).json);
     const part = signed.parts[0];
     expect(part).toMatchObject({ partNumber: 1, size: 1000 });
     expect(part?.expiresAt).toBe(app.clock.now() + 900_000);
@@ -177,9 +164,9 @@ describe.each(backends)('$name', (backend) => {
       expect(put.status, `PUT of ${length} bytes`).toBeGreaterThanOrEqual(400);
       expect(put.status).toBeLessThan(500);
     }
-    const listed = ListPartsResponse.parse((await api(app, 'GET', '/api/uploads/parts', { token: upload.token })).json);
+    const listed = ListPartsResponse.parse((await callApi(app, 'GET', '/api/uploads/parts', { token: upload.token })).json);
     expect(listed.parts).toEqual([]);
-    expect((await api(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
+    expect((await callApi(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
   });
 
   it('aborts: no upload and no parts are left, and a second abort is fine', async () => {
@@ -187,14 +174,14 @@ describe.each(backends)('$name', (backend) => {
     const upload = await createUpload(app, { fileName: 'abort-me.bin', size: data.length });
     await uploadParts(app, upload, data, [1, 2]);
 
-    expect((await api(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
+    expect((await callApi(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
     const pending = await app.s3.send(new ListMultipartUploadsCommand({ Bucket: app.bucket, Prefix: upload.key }));
     expect(pending.Uploads ?? []).toEqual([]);
     await expect(app.s3.send(new ListPartsCommand({ Bucket: app.bucket, Key: upload.key, UploadId: upload.uploadId }))).rejects.toMatchObject({
       name: backend.quirks.listPartsAfterAbortCode,
     });
-    expect((await api(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
-    const parts = await api(app, 'GET', '/api/uploads/parts', { token: upload.token });
+    expect((await callApi(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
+    const parts = await callApi(app, 'GET', '/api/uploads/parts', { token: upload.token });
     expect(parts.status).toBe(404);
     expect(ApiErrorBody.parse(parts.json).error.code).toBe('no_such_upload');
   });
@@ -202,7 +189,7 @@ describe.each(backends)('$name', (backend) => {
   it('refuses a token once the fake clock passes its expiry', async () => {
     const upload = await createUpload(app, { fileName: 'late.bin', size: 10 });
     app.clock.advance(app.config.uploadTtlMs);
-    const res = await api(app, 'GET', '/api/uploads/parts', { token: upload.token });
+    const res = await callApi(app, 'GET', '/api/uploads/parts', { token: upload.token });
     expect(res.status).toBe(401);
     expect(ApiErrorBody.parse(res.json).error).toMatchObject({ code: 'token_expired', message: expect.stringContaining('expired') });
   });

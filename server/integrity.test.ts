@@ -6,9 +6,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiErrorBody, CompleteUploadResponse, CreateUploadResponse, ListPartsResponse, SignPartsResponse, UPLOAD_TOKEN_HEADER } from '../shared/api.js';
+import { ApiErrorBody, CompleteUploadResponse, CreateUploadResponse, ListPartsResponse, SignPartsResponse } from '../shared/api.js';
 import { startTestApp } from '../testing/app-harness.js';
 import type { TestApp } from '../testing/app-harness.js';
+import { callApi } from '../testing/api-call.js';
 import { startBackends } from '@s3-big-upload/local-s3/testing';
 
 const METRICS_TOKEN = 'integrity-metrics-token-0123456789';
@@ -16,15 +17,6 @@ const backends = await startBackends();
 afterAll(() => Promise.all(backends.map((b) => b.close())));
 
 const MiB = 1024 * 1024;
-
-async function api(app: TestApp, method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token !== undefined) headers[UPLOAD_TOKEN_HEADER] = options.token;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${app.baseUrl}${path}`, { method, headers, ...(options.body !== undefined && { body: JSON.stringify(options.body) }) });
-  const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };
-}
 
 const md5 = (data: Uint8Array) => createHash('md5').update(data);
 
@@ -39,14 +31,14 @@ function multipartEtag(parts: readonly Buffer[]): string {
 }
 
 async function createUpload(app: TestApp, size: number): Promise<CreateUploadResponse> {
-  const res = await api(app, 'POST', '/api/uploads', { body: { fileName: 'integrity.bin', size } });
+  const res = await callApi(app, 'POST', '/api/uploads', { body: { fileName: 'integrity.bin', size } });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return CreateUploadResponse.parse(res.json);
 }
 
 async function signAll(app: TestApp, upload: CreateUploadResponse, parts: readonly Buffer[]) {
   const body = { parts: parts.map((p, i) => ({ partNumber: i + 1, md5: md5(p).digest('base64') })) };
-  const res = await api(app, 'POST', '/api/uploads/sign', { token: upload.token, body });
+  const res = await callApi(app, 'POST', '/api/uploads/sign', { token: upload.token, body });
   expect(res.status, JSON.stringify(res.json)).toBe(200);
   return SignPartsResponse.parse(res.json).parts;
 }
@@ -78,7 +70,7 @@ describe.each(backends)('integrity on $name', (backend) => {
       expect(flipped.status).toBe(400);
       expect(await flipped.text()).toContain('<Code>BadDigest</Code>');
     }
-    expect(ListPartsResponse.parse((await api(app, 'GET', '/api/uploads/parts', { token: upload.token })).json).parts).toEqual([]);
+    expect(ListPartsResponse.parse((await callApi(app, 'GET', '/api/uploads/parts', { token: upload.token })).json).parts).toEqual([]);
 
     const etags = [];
     for (const [i, part] of signed.entries()) {
@@ -90,7 +82,7 @@ describe.each(backends)('integrity on $name', (backend) => {
       etags.push({ partNumber: part.partNumber, etag: put.headers.get('etag') ?? '' });
     }
     const expectedEtag = multipartEtag(parts);
-    const completed = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags, expectedEtag } });
+    const completed = await callApi(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags, expectedEtag } });
     expect(completed.status, JSON.stringify(completed.json)).toBe(200);
     // RGW answers complete without an ETag; the server reads it with HeadObject and it is the same.
     expect(CompleteUploadResponse.parse(completed.json).etag).toBe(`"${expectedEtag}"`);
@@ -112,7 +104,7 @@ describe.each(backends)('integrity on $name', (backend) => {
     );
     // As if the client's file had other bytes than the store holds: the object must not be kept.
     const otherFile = multipartEtag([randomBytes(16), randomBytes(16)]);
-    const completed = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags, expectedEtag: otherFile } });
+    const completed = await callApi(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: etags, expectedEtag: otherFile } });
     expect(completed.status).toBe(422);
     const { error } = ApiErrorBody.parse(completed.json);
     expect(error.code).toBe('checksum_mismatch');
@@ -134,17 +126,17 @@ describe.each(backends)('integrity on $name', (backend) => {
       { body: { parts: [{ partNumber: 1, md5: md5(Buffer.alloc(1)).digest('hex') }] }, message: /parts\.0\.md5/ },
     ];
     for (const { body, message } of cases) {
-      const res = await api(app, 'POST', '/api/uploads/sign', { token: upload.token, body });
+      const res = await callApi(app, 'POST', '/api/uploads/sign', { token: upload.token, body });
       expect(res.status).toBe(400);
       expect(ApiErrorBody.parse(res.json).error.message).toMatch(message);
     }
-    const noEtag = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: [{ partNumber: 1, etag: '"x"' }, { partNumber: 2, etag: '"y"' }] } });
+    const noEtag = await callApi(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: [{ partNumber: 1, etag: '"x"' }, { partNumber: 2, etag: '"y"' }] } });
     expect(noEtag.status).toBe(400);
     expect(ApiErrorBody.parse(noEtag.json).error.message).toMatch(/needs expectedEtag/);
-    const badEtag = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: [{ partNumber: 1, etag: '"x"' }], expectedEtag: 'abc-2' } });
+    const badEtag = await callApi(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: [{ partNumber: 1, etag: '"x"' }], expectedEtag: 'abc-2' } });
     expect(badEtag.status).toBe(400);
     expect(ApiErrorBody.parse(badEtag.json).error.message).toMatch(/expectedEtag/);
-    expect((await api(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
+    expect((await callApi(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
   });
 });
 
@@ -159,12 +151,12 @@ describe.each(backends)('checksum mode off on $name', (backend) => {
     const data = randomBytes(1000);
     const upload = await createUpload(app, data.length);
     expect(upload.checksum).toEqual({ mode: 'off', etagIsMd5: true });
-    const res = await api(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { parts: [{ partNumber: 1 }] } });
+    const res = await callApi(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { parts: [{ partNumber: 1 }] } });
     const [part] = SignPartsResponse.parse(res.json).parts;
     expect(part?.headers).toEqual({});
     const put = await fetch(part?.url ?? '', { method: 'PUT', body: Uint8Array.from(data) });
     expect(put.status).toBe(200);
-    const completed = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: [{ partNumber: 1, etag: put.headers.get('etag') ?? '' }] } });
+    const completed = await callApi(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: [{ partNumber: 1, etag: put.headers.get('etag') ?? '' }] } });
     expect(completed.status, JSON.stringify(completed.json)).toBe(200);
   });
 });
