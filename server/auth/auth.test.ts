@@ -89,6 +89,20 @@ describe.each(backends)('$name', (backend) => {
     return result.upload;
   }
 
+  /** Every call on the upload (sign, list, complete, cancel) by `other`, with the upload's token, is refused: 403 forbidden. */
+  async function expectForbiddenToOthers(app: TestApp, other: Record<string, string>, uploadToken: string): Promise<void> {
+    const attempts: [string, string, unknown][] = [
+      ['POST', '/api/uploads/sign', SIGN_PART_1],
+      ['GET', '/api/uploads/parts', undefined],
+      ['POST', '/api/uploads/complete', { parts: [{ partNumber: 1, etag: '"x"' }] }],
+      ['DELETE', '/api/uploads', undefined],
+    ];
+    for (const [method, path, body] of attempts) {
+      const answer = await call(app, method, path, { headers: { ...other, [UPLOAD_TOKEN_HEADER]: uploadToken }, body });
+      expect([answer.status, codeOf(answer)], `${method} ${path}`).toEqual([403, 'forbidden']);
+    }
+  }
+
   describe('JWT mode', () => {
     let app: TestApp;
     beforeAll(async () => {
@@ -135,16 +149,8 @@ describe.each(backends)('$name', (backend) => {
       expect(upload.key).toMatch(new RegExp(`^${app.config.keyPrefix}alice!40example\\.com/[0-9a-f-]{36}/report\\.pdf$`));
       const token = { [UPLOAD_TOKEN_HEADER]: upload.token };
 
-      const attempts: [string, string, unknown][] = [
-        ['POST', '/api/uploads/sign', SIGN_PART_1],
-        ['GET', '/api/uploads/parts', undefined],
-        ['POST', '/api/uploads/complete', { parts: [{ partNumber: 1, etag: '"x"' }] }],
-        ['DELETE', '/api/uploads', undefined],
-      ];
-      for (const [method, path, body] of attempts) {
-        const answer = await call(app, method, path, { headers: { ...bob, ...token }, body });
-        expect([answer.status, codeOf(answer)], `${method} ${path}`).toEqual([403, 'forbidden']);
-      }
+      await expectForbiddenToOthers(app, bob, upload.token);
+
       // Without a login the same calls are 401, before the upload token is even looked at.
       const anonymous = await call(app, 'GET', '/api/uploads/parts', { headers: token });
       expect(anonymous.status).toBe(401);
@@ -168,16 +174,7 @@ describe.each(backends)('$name', (backend) => {
       expect(upload.key).toMatch(new RegExp(`^${app.config.keyPrefix}carol!2fops/[0-9a-f-]{36}/note\\.txt$`));
       const token = { [UPLOAD_TOKEN_HEADER]: upload.token };
 
-      const attempts: [string, string, unknown][] = [
-        ['POST', '/api/uploads/sign', SIGN_PART_1],
-        ['GET', '/api/uploads/parts', undefined],
-        ['POST', '/api/uploads/complete', { parts: [{ partNumber: 1, etag: '"x"' }] }],
-        ['DELETE', '/api/uploads', undefined],
-      ];
-      for (const [method, path, body] of attempts) {
-        const answer = await call(app, method, path, { headers: { ...bob, ...token }, body });
-        expect([answer.status, codeOf(answer)], `${method} ${path}`).toEqual([403, 'forbidden']);
-      }
+      await expectForbiddenToOthers(app, bob, upload.token);
 
       // Its owner stores it with the URL from create, completes it, and the object is where the key says.
       const put = await fetch(upload.part.url, { method: 'PUT', body: new Uint8Array(100), headers: upload.part.headers });
