@@ -1,8 +1,8 @@
 /** Small files: batch create with signed PutObject URLs, then sign, complete and abort by token, against every real store. */
 import { createHash, randomBytes } from 'node:crypto';
-import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiErrorBody, CompleteUploadResponse, CreateBatchResponse, SignPartsResponse, UPLOAD_TOKEN_HEADER } from '../shared/api.js';
+import { API_ROUTES, ApiErrorBody, CompleteBatchResponse, CompleteUploadResponse, CreateBatchResponse, CreateUploadResponse, SignPartsResponse, UPLOAD_TOKEN_HEADER } from '../shared/api.js';
 import type { CreateBatchFile, SingleUploadResponse } from '../shared/api.js';
 import { MAX_BATCH_FILES } from '../shared/limits.js';
 import { startTestApp } from '../testing/app-harness.js';
@@ -42,6 +42,13 @@ function uploadOf(result: CreateBatchResponse['results'][number] | undefined): S
 async function put(upload: SingleUploadResponse, data: Uint8Array, url = upload.part.url, headers = upload.part.headers) {
   return fetch(url, { method: 'PUT', body: Uint8Array.from(data), headers });
 }
+
+async function completeBatch(app: TestApp, uploads: { token: string; etag: string }[]) {
+  const res = await api(app, 'POST', API_ROUTES.completeBatch, { body: { uploads } });
+  return { status: res.status, results: res.status === 200 ? CompleteBatchResponse.parse(res.json).results : [], json: res.json };
+}
+
+const outcomeOf = (result: CompleteBatchResponse['results'][number]) => ('completed' in result ? 'completed' : `${result.status} ${result.error.code}`);
 
 describe.each(backends)('$name', (backend) => {
   let app: TestApp;
@@ -136,5 +143,86 @@ describe.each(backends)('$name', (backend) => {
     expect((await api(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
     await expect(app.s3.send(new HeadObjectCommand({ Bucket: app.bucket, Key: upload.key }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
     expect((await api(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
+  });
+
+  describe('batch complete', () => {
+    it('completes many stored single uploads in one call, each checked (size, ETag = its MD5), answered in the order asked', async () => {
+      const files = Array.from({ length: 4 }, (_, i) => randomBytes(1000 + i));
+      const uploads = (await batch(app, files.map((data, i) => fileOf(`many ${i}.bin`, data)))).results.map(uploadOf);
+      const etags: string[] = [];
+      for (const [i, upload] of uploads.entries()) {
+        const stored = await put(upload, files[i] ?? new Uint8Array());
+        expect(stored.status).toBe(200);
+        etags.push(stored.headers.get('etag') ?? '');
+      }
+      const { status, results, json } = await completeBatch(app, uploads.map((u, i) => ({ token: u.token, etag: etags[i] ?? '' })).reverse());
+      expect(status, JSON.stringify(json)).toBe(200);
+      expect(results.map(outcomeOf)).toEqual(Array(4).fill('completed'));
+      for (const [j, result] of results.entries()) {
+        const i = uploads.length - 1 - j;
+        if (!('completed' in result)) throw new Error('not completed');
+        expect(result.completed).toMatchObject({ key: uploads[i]?.key, size: files[i]?.length, etag: etags[i] });
+        const download = await fetch(result.completed.downloadUrl);
+        expect(Buffer.from(await download.arrayBuffer()).equals(files[i] ?? Buffer.alloc(0))).toBe(true);
+      }
+    });
+
+    it('refuses, per upload, what a single complete would refuse; the others are completed', async () => {
+      const data = [randomBytes(300), randomBytes(301), randomBytes(302)];
+      const [ok, notStored, wrongEtag] = (await batch(app, data.map((d, i) => fileOf(`per-file ${i}.bin`, d)))).results.map(uploadOf);
+      if (!ok || !notStored || !wrongEtag) throw new Error('batch create failed');
+      const okPut = await put(ok, data[0] ?? new Uint8Array());
+      expect((await put(wrongEtag, data[2] ?? new Uint8Array())).status).toBe(200);
+      const created = await api(app, 'POST', '/api/uploads', { body: { fileName: 'multi.bin', size: 10 } });
+      const multipart = CreateUploadResponse.parse(created.json);
+      const { status, results } = await completeBatch(app, [
+        { token: ok.token, etag: okPut.headers.get('etag') ?? '' },
+        { token: notStored.token, etag: '"0123456789abcdef0123456789abcdef"' },
+        { token: wrongEtag.token, etag: '"0123456789abcdef0123456789abcdef"' },
+        { token: multipart.token, etag: '"x"' },
+        { token: 'not.a-token', etag: '"x"' },
+        { token: `${ok.token.split('.')[0]}.${'A'.repeat(43)}`, etag: '"x"' },
+      ]);
+      expect(status).toBe(200);
+      expect(results.map(outcomeOf)).toEqual(['completed', '400 missing_parts', '400 etag_mismatch', '400 invalid_request', '401 invalid_token', '401 invalid_token']);
+      await api(app, 'DELETE', '/api/uploads', { token: multipart.token });
+    });
+
+    it('deletes an object whose ETag is not the MD5 it was created with (422 checksum_mismatch), and completes the rest', async () => {
+      const good = randomBytes(500);
+      const [swapped, fine] = (await batch(app, [fileOf('swapped.bin', good), fileOf('fine.bin', good)])).results.map(uploadOf);
+      if (!swapped || !fine) throw new Error('batch create failed');
+      // Other bytes of the same length land at the key behind the app's back (a store that ignored Content-MD5).
+      const other = randomBytes(500);
+      const written = await app.s3.send(new PutObjectCommand({ Bucket: app.bucket, Key: swapped.key, Body: other }));
+      const finePut = await put(fine, good);
+      const { results } = await completeBatch(app, [
+        { token: swapped.token, etag: written.ETag ?? '' },
+        { token: fine.token, etag: finePut.headers.get('etag') ?? '' },
+      ]);
+      expect(results.map(outcomeOf)).toEqual(['422 checksum_mismatch', 'completed']);
+      await expect(app.s3.send(new HeadObjectCommand({ Bucket: app.bucket, Key: swapped.key }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+      expect((await app.s3.send(new HeadObjectCommand({ Bucket: app.bucket, Key: fine.key }))).ContentLength).toBe(500);
+    });
+
+    it('validates the call at the edge: at least one upload, at most the limit, well-formed entries (400 invalid_request)', async () => {
+      const entry = { token: 'a.b', etag: '"x"' };
+      const bodies: unknown[] = [
+        {},
+        { uploads: [] },
+        { uploads: Array.from({ length: MAX_BATCH_FILES + 1 }, () => entry) },
+        { uploads: [{ token: '', etag: '"x"' }] },
+        { uploads: [{ token: 'a.b' }] },
+        { uploads: [{ ...entry, partNumber: 1 }] },
+        { uploads: 'all' },
+        [entry],
+      ];
+      for (const body of bodies) {
+        const res = await api(app, 'POST', API_ROUTES.completeBatch, { body });
+        expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+        expect(ApiErrorBody.parse(res.json).error.code).toBe('invalid_request');
+      }
+      expect((await api(app, 'GET', API_ROUTES.completeBatch)).status).toBe(405);
+    });
   });
 });

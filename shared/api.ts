@@ -20,6 +20,7 @@ export const API_ROUTES = {
   parts: `${API_PREFIX}/uploads/parts`, // GET
   complete: `${API_PREFIX}/uploads/complete`, // POST
   batch: `${API_PREFIX}/uploads/batch`, // POST: create single-PUT uploads of small files, signed
+  completeBatch: `${API_PREFIX}/uploads/batch/complete`, // POST: complete stored single-PUT uploads, each by its own token
 } as const;
 
 const PartNumber = z.number().int().min(1).max(S3_MAX_PARTS);
@@ -214,3 +215,28 @@ export type BatchResult = z.infer<typeof BatchResult>;
 
 export const CreateBatchResponse = z.object({ results: z.array(BatchResult) });
 export type CreateBatchResponse = z.infer<typeof CreateBatchResponse>;
+
+/** One stored single-PUT upload to complete: its token from create (owner bound as for every call) and the ETag its PUT answered. */
+export const CompleteBatchUpload = z.strictObject({
+  token: z.string().min(1, 'token must not be empty').max(4096),
+  etag: z.string().min(1, 'etag must not be empty').max(200),
+});
+export type CompleteBatchUpload = z.infer<typeof CompleteBatchUpload>;
+
+export const CompleteBatchRequest = z.strictObject({
+  uploads: z
+    .array(CompleteBatchUpload)
+    .min(1, 'uploads must name at least one upload')
+    .max(MAX_BATCH_FILES, `at most ${MAX_BATCH_FILES} uploads per call`),
+});
+export type CompleteBatchRequest = z.infer<typeof CompleteBatchRequest>;
+
+/** One upload's answer in a batch complete, in the order asked: its object, or why it was refused (the status a single complete would have had). */
+export const CompleteBatchResult = z.union([
+  z.strictObject({ completed: CompleteUploadResponse }),
+  z.strictObject({ status: z.number().int(), error: ApiErrorBody.shape.error }),
+]);
+export type CompleteBatchResult = z.infer<typeof CompleteBatchResult>;
+
+export const CompleteBatchResponse = z.object({ results: z.array(CompleteBatchResult) });
+export type CompleteBatchResponse = z.infer<typeof CompleteBatchResponse>;

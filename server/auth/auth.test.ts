@@ -5,7 +5,7 @@
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiErrorBody, CreateBatchResponse, CreateUploadResponse, UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
+import { API_ROUTES, ApiErrorBody, CompleteBatchResponse, CreateBatchResponse, CreateUploadResponse, UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
 import type { SingleUploadResponse } from '../../shared/api.js';
 import { startTestApp } from '../../testing/app-harness.js';
 import type { TestApp } from '../../testing/app-harness.js';
@@ -179,6 +179,13 @@ describe.each(backends)('$name', (backend) => {
       // Its owner stores it with the URL from create, completes it, and the object is where the key says.
       const put = await fetch(upload.part.url, { method: 'PUT', body: new Uint8Array(100), headers: upload.part.headers });
       expect(put.status).toBe(200);
+      // A batch complete checks each token's owner: bob's call gets 403 for carol's upload, and no login gets 401.
+      const batchBody = { uploads: [{ token: upload.token, etag: put.headers.get('etag') }] };
+      const byBob = await call(app, 'POST', API_ROUTES.completeBatch, { headers: bob, body: batchBody });
+      expect(byBob.status).toBe(200);
+      expect(CompleteBatchResponse.parse(byBob.json).results).toEqual([{ status: 403, error: { code: 'forbidden', message: 'this upload belongs to another user' } }]);
+      const byNobody = await call(app, 'POST', API_ROUTES.completeBatch, { body: batchBody });
+      expect([byNobody.status, codeOf(byNobody)]).toEqual([401, 'login_required']);
       const completed = await call(app, 'POST', '/api/uploads/complete', { headers: { ...carol, ...token }, body: { parts: [{ partNumber: 1, etag: put.headers.get('etag') }] } });
       expect(completed.status, JSON.stringify(completed.json)).toBe(200);
       expect(completed.json).toMatchObject({ key: upload.key, size: 100 });

@@ -20,13 +20,19 @@ export function requireUploadToken(options: { secret: string; clock: Clock }): R
     }
     const token = req.get(UPLOAD_TOKEN_HEADER);
     if (token === undefined || token === '') return next(new InvalidTokenError(`missing ${UPLOAD_TOKEN_HEADER} header`));
-    const payload = verifyUploadToken(token, options.secret, options.clock);
-    // The owner is inside the HMAC: a token handed to someone else is still only its owner's.
-    if ((payload.owner ?? null) !== callerOf(res).identity) return next(new ForbiddenError());
+    const payload = verifyOwnedUploadToken(token, options, callerOf(res).identity);
     res.locals[UPLOAD_KEY] = payload;
     res.locals.uploadId = payload.uploadId;
     next();
   };
+}
+
+/** A genuine, unexpired token of the caller's own upload; throws InvalidTokenError, TokenExpiredError or ForbiddenError otherwise. */
+export function verifyOwnedUploadToken(token: string, options: { secret: string; clock: Clock }, identity: string | null): UploadTokenPayload {
+  const payload = verifyUploadToken(token, options.secret, options.clock);
+  // The owner is inside the HMAC: a token handed to someone else is still only its owner's.
+  if ((payload.owner ?? null) !== identity) throw new ForbiddenError();
+  return payload;
 }
 
 /** The verified token of this request; only valid after requireUploadToken. */

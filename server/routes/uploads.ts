@@ -1,5 +1,6 @@
 /**
- * The upload resource: create, sign parts, list parts, complete, abort.
+ * The upload resource: create, sign parts, list parts, complete, abort; and
+ * for small files, create and complete in batches.
  * Stateless: everything an upload-scoped call needs is in its verified token.
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -7,6 +8,7 @@ import { Router } from 'express';
 import type { Request, RequestHandler, Response } from 'express';
 import {
   API_ROUTES,
+  CompleteBatchRequest,
   CompleteUploadRequest,
   CreateBatchRequest,
   CreateUploadRequest,
@@ -15,6 +17,9 @@ import {
 import type {
   CreateBatchFile,
   BatchResult,
+  CompleteBatchResponse,
+  CompleteBatchResult,
+  CompleteBatchUpload,
   CompleteUploadResponse,
   CreateBatchResponse,
   CreateUploadResponse,
@@ -48,7 +53,7 @@ import {
 import type { Metrics } from '../metrics.js';
 import { callerOf } from '../middleware/auth.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
-import { requireUploadToken, uploadOf } from '../middleware/upload-token.js';
+import { requireUploadToken, uploadOf, verifyOwnedUploadToken } from '../middleware/upload-token.js';
 import { parseWith, requireJsonBody } from '../middleware/validate.js';
 import { createObjectKey, fileNameOfKey } from '../object-key.js';
 import type { UploadRef, UploadStore } from '../s3/upload-store.js';
@@ -101,7 +106,8 @@ function refOf(token: UploadTokenPayload): UploadRef {
 
 export function createUploadsRouter({ config, store, clock, metrics, perClientLimit, perUploadLimit }: UploadsRouterDeps): Router {
   const router = Router();
-  const verifyToken = requireUploadToken({ secret: config.tokenSecret, clock });
+  const tokenOptions = { secret: config.tokenSecret, clock };
+  const verifyToken = requireUploadToken(tokenOptions);
   const withToken = [verifyToken, perUploadLimit];
 
   /** The limits and key policy every new upload passes, single or multipart: the key lies under its owner's prefix. */
@@ -315,6 +321,36 @@ export function createUploadsRouter({ config, store, clock, metrics, perClientLi
     return { key: token.key, size: token.size, etag: stored.etag || declaredEtag, downloadUrl };
   }
 
+  /** One upload of a batch complete: checked exactly as POST complete checks a single upload, by its own token. */
+  async function completeOneOfBatch({ token, etag }: CompleteBatchUpload, identity: string | null): Promise<CompleteUploadResponse> {
+    const payload = verifyOwnedUploadToken(token, tokenOptions, identity);
+    if (!payload.single) throw new InvalidRequestError(`a batch completes single-PUT uploads only; complete a multipart upload with POST ${API_ROUTES.complete}`);
+    try {
+      return await completeSingle(payload, etag);
+    } catch (error) {
+      metrics.uploadsFailed.inc();
+      throw error;
+    }
+  }
+
+  async function completeBatch(req: Request, res: Response): Promise<void> {
+    const { uploads } = parseWith(CompleteBatchRequest, req.body);
+    const { identity } = callerOf(res);
+    const results = await Promise.all(
+      uploads.map(async (upload): Promise<CompleteBatchResult> => {
+        try {
+          return { completed: await completeOneOfBatch(upload, identity) };
+        } catch (error) {
+          // One refused upload must not sink the others; anything but a refusal is the whole call's failure.
+          if (!(error instanceof ApiError) || error.status >= 500) throw error;
+          return { status: error.status, error: { code: error.code, message: error.message } };
+        }
+      }),
+    );
+    const body: CompleteBatchResponse = { results };
+    res.json(body);
+  }
+
   /** Deletes a single upload's object, again if a PUT racing the cancel stored it after the first delete. */
   async function abortSingle(token: UploadTokenPayload, res: Response): Promise<void> {
     for (let round = 0; round < MAX_ABORT_ROUNDS; round++) {
@@ -352,6 +388,7 @@ export function createUploadsRouter({ config, store, clock, metrics, perClientLi
 
   router.route(API_ROUTES.uploads).post(perClientLimit, requireJsonBody, create).delete(withToken, abort).all(methodNotAllowed(['POST', 'DELETE']));
   router.route(API_ROUTES.batch).post(perClientLimit, requireJsonBody, createBatch).all(methodNotAllowed(['POST']));
+  router.route(API_ROUTES.completeBatch).post(perClientLimit, requireJsonBody, completeBatch).all(methodNotAllowed(['POST']));
   router.route(API_ROUTES.sign).post(withToken, requireJsonBody, sign).all(methodNotAllowed(['POST']));
   router.route(API_ROUTES.parts).get(withToken, listParts).all(methodNotAllowed(['GET']));
   router.route(API_ROUTES.complete).post(withToken, requireJsonBody, complete).all(methodNotAllowed(['POST']));
