@@ -145,5 +145,41 @@ describe('createHttpApi', () => {
     expect(new ApiError(401, 'invalid_token', 'x').needsSignIn).toBe(false);
     expect(new ApiError(403, 'forbidden', 'x').needsSignIn).toBe(false);
   });
-});
 
+  it("completes single-PUT uploads made close together in one batch call, each by its own token, one's refusal failing it alone", async () => {
+    const single = (token: string): CreateUploadResponse => ({ ...session, uploadId: '', size: 5, partCount: 1, token, single: true });
+    const { fetch, requests } = fakeFetch((request) => {
+      if (request.url.endsWith(API_ROUTES.completeBatch)) {
+        return json(200, {
+          results: [
+            { completed: { key: 'a', size: 5, etag: '"ea"', downloadUrl: 'https://s3/a' } },
+            { status: 422, error: { code: 'etag_mismatch', message: 'not the bytes sent' } },
+            { completed: { key: 'c', size: 5, etag: '"ec"', downloadUrl: 'https://s3/c' } },
+          ],
+        });
+      }
+      return json(200, { key: 'k', size: 20, etag: '"x"', downloadUrl: 'https://s3/k' });
+    });
+    const api = createHttpApi({ fetch });
+    const outcomes = await Promise.allSettled([
+      api.complete(single('token-a'), { parts: [{ partNumber: 1, etag: '"ea"' }] }),
+      api.complete(single('token-b'), { parts: [{ partNumber: 1, etag: '"eb"' }] }),
+      api.complete(single('token-c'), { parts: [{ partNumber: 1, etag: '"ec"' }] }),
+      api.complete(session, { parts: [{ partNumber: 1, etag: '"e"' }], expectedEtag: EXPECTED }),
+    ]);
+    // The multipart complete goes at once; the batch after the current task.
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([`POST ${API_ROUTES.complete}`, `POST ${API_ROUTES.completeBatch}`]);
+    expect(requests[1]?.headers.has(UPLOAD_TOKEN_HEADER)).toBe(false);
+    expect(requests[1]?.body).toEqual({
+      uploads: [
+        { token: 'token-a', etag: '"ea"' },
+        { token: 'token-b', etag: '"eb"' },
+        { token: 'token-c', etag: '"ec"' },
+      ],
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(outcomes[0]).toMatchObject({ value: { key: 'a', etag: '"ea"' } });
+    expect(outcomes[1]).toMatchObject({ reason: { name: 'ApiError', status: 422, code: 'etag_mismatch' } });
+    expect(outcomes[2]).toMatchObject({ value: { key: 'c', etag: '"ec"' } });
+  });
+});

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import {
   API_ROUTES,
   ApiErrorBody,
+  CompleteBatchResponse,
   CompleteUploadResponse,
   CreateBatchResponse,
   CreateUploadResponse,
@@ -17,7 +18,7 @@ import {
   SignPartsResponse,
   UPLOAD_TOKEN_HEADER,
 } from '../../shared/api.js';
-import type { CreateBatchFile, SingleUploadResponse } from '../../shared/api.js';
+import type { CompleteBatchUpload, CreateBatchFile, SingleUploadResponse } from '../../shared/api.js';
 import { MAX_BATCH_FILES } from '../../shared/limits.js';
 import { ApiError, NetworkError, UploadError } from './errors.js';
 import { RequestBatcher } from './request-batcher.js';
@@ -96,6 +97,17 @@ export function createHttpApi(options: HttpApiOptions = {}): UploadApi {
     },
   });
 
+  // Their completes likewise: each by its own token, answered one by one.
+  const singleCompletes = new RequestBatcher<CompleteBatchUpload, CompleteUploadResponse>({
+    maxBatch: MAX_BATCH_FILES,
+    maxInFlight: 2,
+    send: async (uploads) => {
+      const route = API_ROUTES.completeBatch;
+      const { results } = parse(CompleteBatchResponse, await request('POST', route, { body: { uploads } }), route);
+      return results.map((result) => ('completed' in result ? result.completed : new ApiError(result.status, result.error.code, result.error.message)));
+    },
+  });
+
   return {
     createSingle(body, signal) {
       return singles.add(body, signal);
@@ -111,6 +123,11 @@ export function createHttpApi(options: HttpApiOptions = {}): UploadApi {
       return parse(ListPartsResponse, await request('GET', API_ROUTES.parts, { token: session.token, signal }), API_ROUTES.parts).parts;
     },
     async complete(session, body, signal) {
+      // A single PUT's complete carries nothing but its ETag: it shares a batch call with others.
+      const [part] = body.parts;
+      if (session.single && part !== undefined && body.parts.length === 1 && body.expectedEtag === undefined) {
+        return singleCompletes.add({ token: session.token, etag: part.etag }, signal);
+      }
       const value = await request('POST', API_ROUTES.complete, { token: session.token, body, signal });
       return parse(CompleteUploadResponse, value, API_ROUTES.complete);
     },

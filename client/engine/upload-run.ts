@@ -37,7 +37,10 @@ export interface UploadRunDeps {
   transport: Transport;
   clock: Clock;
   scheduler: PartScheduler;
+  /** Files with an open (multipart) upload on the server. */
   openSlots: OpenSlots;
+  /** Files going as one PutObject between hashing and complete: nothing is open on the store until the PUT lands whole. */
+  singleSlots: OpenSlots;
   retryDelays: readonly number[];
   random: () => number;
   network: NetworkStatus;
@@ -114,7 +117,8 @@ export class UploadRun implements PartSource {
     this.#deps.scheduler.add(this);
     let releaseSlot: (() => void) | undefined;
     try {
-      releaseSlot = await this.#deps.openSlots.acquire(this.#stop.signal);
+      const slots = this.#goesAsSinglePut() ? this.#deps.singleSlots : this.#deps.openSlots;
+      releaseSlot = await slots.acquire(this.#stop.signal);
       const { session, stored } = await this.#openSession();
       this.#prepareParts(session, stored);
       await this.#sendParts();
@@ -155,6 +159,14 @@ export class UploadRun implements PartSource {
     if (partNumber === undefined) return undefined;
     this.#next += 1;
     return () => this.#sendPart(partNumber);
+  }
+
+  /** Whether this file goes as one PutObject: a single session to resume, or a new file that fits in one. */
+  #goesAsSinglePut(): boolean {
+    const given = this.#options.session;
+    if (given) return given.single === true;
+    const { api, singlePutMaxSize } = this.#deps;
+    return api.createSingle !== undefined && singlePutMaxSize > 0 && this.#file.size <= singlePutMaxSize;
   }
 
   /** The given session with its stored parts, or a new one when there is none or it can no longer be resumed. */
@@ -278,6 +290,8 @@ export class UploadRun implements PartSource {
 
   #slice(partNumber: number): Blob {
     if (!this.#plan) throw new UploadError('upload run used before its parts were prepared');
+    // A file that is one part is sent as it is: a slice costs about a millisecond of the page's main thread.
+    if (this.#plan.partCount === 1) return this.#file;
     const { start, end } = partRange(this.#plan, partNumber);
     return this.#file.slice(start, end);
   }

@@ -93,4 +93,47 @@ describe('files that fit in one part', () => {
     expect(resumed.state).toBe('resolved');
     expect(api.callsOf('createSingle')).toHaveLength(1);
   });
+
+  it('are not held back by the open-upload limit (they open nothing on the store), while multipart files still are', async () => {
+    const { uploader, transport, api } = createHarness({ partSize: 10, singlePutMaxSize: 10, concurrency: 1, maxOpenUploads: 1 });
+    const big = [track(uploader.upload(fakeFile('big-1.bin', 20))), track(uploader.upload(fakeFile('big-2.bin', 20)))];
+    const small = Array.from({ length: 5 }, (_, i) => track(uploader.upload(fakeFile(`small-${i}.bin`, 5))));
+    await flush();
+    expect(api.callsOf('create')).toHaveLength(1);
+    expect(api.callsOf('createSingle')).toHaveLength(5);
+    for (;;) {
+      const pending = await transport.pending();
+      if (pending.length === 0) break;
+      (await transport.nextRequest()).respond();
+    }
+    await flush();
+    expect([...big, ...small].map((u) => u.state)).toEqual(Array(7).fill('resolved'));
+    expect(api.callsOf('create')).toHaveLength(2);
+  });
+
+  it('keeps at most maxSinglePutsUnderway small files on their way; the next is created when one completes', async () => {
+    const { uploader, transport, api } = createHarness({ partSize: 10, singlePutMaxSize: 10, concurrency: 3, maxSinglePutsUnderway: 2 });
+    const files = Array.from({ length: 3 }, (_, i) => track(uploader.upload(fakeFile(`s-${i}.bin`, 5))));
+    await flush();
+    expect(api.callsOf('createSingle').map((c) => c.request.fileName)).toEqual(['s-0.bin', 's-1.bin']);
+    (await transport.nextRequest()).respond();
+    await flush();
+    expect(files[0]?.state).toBe('resolved');
+    expect(api.callsOf('createSingle').map((c) => c.request.fileName)).toEqual(['s-0.bin', 's-1.bin', 's-2.bin']);
+    (await transport.nextRequest()).respond();
+    (await transport.nextRequest()).respond();
+    await flush();
+    expect(files.map((u) => u.state)).toEqual(['resolved', 'resolved', 'resolved']);
+  });
+
+  it('sends a file that is one part as it is, not a slice of it', async () => {
+    const { uploader, transport } = createHarness({ partSize: 10, singlePutMaxSize: 10 });
+    const file = fakeFile('whole.bin', 8);
+    const done = track(uploader.upload(file));
+    const [put] = await transport.takeAll();
+    expect(put?.body).toBe(file);
+    put?.respond();
+    await flush();
+    expect(done.state).toBe('resolved');
+  });
 });

@@ -2,6 +2,7 @@
  * The engine's entry point: one uploader shares one part scheduler (and so one
  * concurrency limit) across all the files it uploads.
  */
+import { MAX_BATCH_FILES } from '../../shared/limits.js';
 import { realClock } from './clock.js';
 import { IdleWatchdog } from './idle-watchdog.js';
 import { defaultNetworkStatus } from './network.js';
@@ -16,6 +17,9 @@ import { UploadRun, type UploadFile } from './upload-run.js';
 
 /** S3 itself drops a connection that sends nothing for about 20 s; a little longer leaves room for slow stores. */
 export const DEFAULT_PART_IDLE_TIMEOUT_MS = 30_000;
+
+/** Two full batches: one being created or completed while the other's files are sent. */
+export const DEFAULT_SINGLE_PUTS_UNDERWAY = 2 * MAX_BATCH_FILES;
 
 /** Chromium's connections per host. */
 export const DEFAULT_CONCURRENCY = 6;
@@ -43,6 +47,12 @@ export interface UploaderOptions {
   singlePutMaxSize?: number;
   /** Files with an open upload on the server at once; the rest wait their turn. Default 2 × concurrency. */
   maxOpenUploads?: number;
+  /**
+   * Files going as one PutObject that are on their way at once (hashing, created, waiting for or in their PUT, completing);
+   * the rest wait their turn. They leave nothing open on the store, so they are not counted in maxOpenUploads.
+   * Default 2 × MAX_BATCH_FILES: creates and completes go in full batches.
+   */
+  maxSinglePutsUnderway?: number;
   /** Where uploads wait when the login is missing or expired; default createSignInWatch() (focus, visibility, every 5 s). */
   signIn?: SignInGate;
 }
@@ -86,6 +96,7 @@ export function createUploader(options: UploaderOptions): Uploader {
     clock,
     scheduler: new PartScheduler(concurrency),
     openSlots: new OpenSlots(options.maxOpenUploads ?? 2 * concurrency),
+    singleSlots: new OpenSlots(options.maxSinglePutsUnderway ?? DEFAULT_SINGLE_PUTS_UNDERWAY),
     signIn: options.signIn ?? createSignInWatch(),
     retryDelays,
     random,

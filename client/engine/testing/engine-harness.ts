@@ -30,6 +30,7 @@ export function createHarness(
     hasher,
     signIn,
     ...(options.maxOpenUploads !== undefined && { maxOpenUploads: options.maxOpenUploads }),
+    ...(options.maxSinglePutsUnderway !== undefined && { maxSinglePutsUnderway: options.maxSinglePutsUnderway }),
     concurrency: options.concurrency ?? 3,
     retryDelays: options.retryDelays ?? [100, 200, 400],
     random: options.random ?? (() => 0.5),
