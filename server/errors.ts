@@ -54,25 +54,32 @@ export class TokenExpiredError extends ApiError {
   }
 }
 
-/** RFC 6750: a 401 names the scheme; a refused token says why in error_description. */
-function bearerChallenge(error: string, description: string): Record<string, string> {
-  return { 'WWW-Authenticate': `Bearer error="${error}", error_description="${description.replace(/["\\]/g, "'")}"` };
+interface LoginErrorOptions {
+  cause?: unknown;
+  /** The login came (or should come) as a Bearer token: answer with its challenge. */
+  bearer?: boolean;
+}
+
+/** RFC 6750: a 401 for a Bearer login names the scheme, and says why the token was refused in error_description. */
+function loginErrorOptions(message: string, options: LoginErrorOptions | undefined): { cause?: unknown; headers?: Record<string, string> } {
+  const challenge = `Bearer error="invalid_token", error_description="${message.replace(/["\\]/g, "'")}"`;
+  return { cause: options?.cause, ...(options?.bearer === true && { headers: { 'WWW-Authenticate': challenge } }) };
 }
 
 /** No login, or one that is not valid (bad signature, wrong issuer or audience). Signing in again helps. */
 export class LoginRequiredError extends ApiError {
   override name = 'LoginRequiredError';
-  constructor(message: string, options?: { cause?: unknown; bearer?: boolean }) {
-    super(401, 'login_required', message, { cause: options?.cause, ...(options?.bearer === true && { headers: bearerChallenge('invalid_token', message) }) });
+  constructor(message: string, options?: LoginErrorOptions) {
+    super(401, 'login_required', message, loginErrorOptions(message, options));
   }
 }
 
 /** The login's token has expired. Signing in again helps. */
 export class LoginExpiredError extends ApiError {
   override name = 'LoginExpiredError';
-  constructor(options?: { cause?: unknown; bearer?: boolean }) {
+  constructor(options?: LoginErrorOptions) {
     const message = 'your login has expired; sign in again';
-    super(401, 'login_expired', message, { cause: options?.cause, ...(options?.bearer === true && { headers: bearerChallenge('invalid_token', message) }) });
+    super(401, 'login_expired', message, loginErrorOptions(message, options));
   }
 }
 
