@@ -19,16 +19,16 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright';
+import type { Page } from 'playwright';
 import { testFile } from '../testing/test-file.js';
 import { chooseFile, openAppPage, pageTiming, waitForDone } from './lib/app-run.js';
 import { parseBenchArgs } from './lib/args.js';
-import { snapshotBrowserCpu } from './lib/browser-cpu.js';
 import { buildClient } from './lib/build-client.js';
 import { openCeilingPage, runCeiling } from './lib/ceiling-run.js';
 import { withCleanup } from './lib/cleanup.js';
 import { deleteObject, emulateLink, SLOW_LINK } from './lib/harness.js';
-import { cpuBetween, snapshotCpu } from './lib/process-cpu.js';
+import { cpuBetween } from './lib/process-cpu.js';
+import { snapshotRigCpu } from './lib/rig-cpu.js';
 import { formatRendererCpu, startRendererCpu } from './lib/renderer-cpu.js';
 import type { RendererCpu } from './lib/renderer-cpu.js';
 import { openRgwBenchStore } from './lib/rgw-store.js';
@@ -62,12 +62,6 @@ function phaseTable(phases: UploadPhases, bytes: number, start: number | null, e
 
 function cpuTable(rows: [string, number][], wallSeconds: number): string {
   return rows.map(([kind, seconds]) => `| ${kind} | ${seconds.toFixed(2)} s | ${((seconds / wallSeconds) * 100).toFixed(0)} % of one core |`).join('\n');
-}
-
-/** This browser's processes (CDP) and the app server's (/proc; every server/main.ts on the machine). */
-async function snapshotRigCpu(browser: Browser) {
-  const server = [...snapshotCpu()].filter(([, sample]) => !sample.kind.startsWith('chromium'));
-  return new Map([...server, ...(await snapshotBrowserCpu(browser))]);
 }
 
 interface Run {

@@ -7,6 +7,11 @@
  * - API latency under load: the real server in its own process
  *   (startAppServer), 100 virtual clients each running create, sign, PUT of a
  *   one-part file to the store, complete, several rounds; p50/p99 per call type.
+ *   A closed loop: each client starts its next call when the last answers, so
+ *   latency here is 100 ÷ the calls the machine completes per second.
+ * - API latency while bytes flow (bench/lib/busy-api.ts): 100 uploads PUT
+ *   8 MiB parts through the same kind of server for a window while probe
+ *   uploads start at a fixed rate (open loop); p50/p99 of the probes' calls.
  */
 import { createHash } from 'node:crypto';
 import { startAppServer } from '../../testing/app-server.js';
@@ -15,6 +20,8 @@ import { startLocalBackend } from '@s3-big-upload/local-s3/testing';
 import { API_ROUTES, UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
 import type { CompleteUploadResponse, CreateUploadResponse, SignPartsResponse } from '../../shared/api.js';
 import { MAX_SIGN_BATCH, MiB, TiB } from '../../shared/limits.js';
+import { BUSY_CALL_TYPES, runBusyApi } from '../lib/busy-api.js';
+import type { BusyApiRun } from '../lib/busy-api.js';
 import type { BenchCase, BenchContext, Measurement } from '../lib/types.js';
 
 // The SDK warns on every run that its 2027 releases need Node 22; this project runs on 20.
@@ -31,6 +38,10 @@ const ROUNDS = 5;
 const SMALL_FILE_BYTES = 64 * 1024;
 /** Any valid Content-MD5: the presign bench signs it into each URL, as the app does (CHECKSUM_MODE=md5). */
 const SOME_MD5 = createHash('md5').update('presign bench').digest('base64');
+
+const BUSY_MOVERS = 100;
+const BUSY_PROBES_PER_SECOND = 20;
+const BUSY_WINDOW_MS = 10_000;
 
 const CALL_TYPES = ['create', 'sign', 'complete'] as const;
 type CallType = (typeof CALL_TYPES)[number];
@@ -173,11 +184,37 @@ async function latencyRuns(context: BenchContext): Promise<Latencies[]> {
   }
 }
 
+async function busyRuns(context: BenchContext): Promise<BusyApiRun[]> {
+  const server = await startAppServer({ RATE_LIMIT: '0', MAX_OPEN_UPLOADS: '0' });
+  try {
+    const runs: BusyApiRun[] = [];
+    for (let index = 0; index < context.runs; index += 1) {
+      const run = await runBusyApi({
+        baseUrl: server.url,
+        movers: BUSY_MOVERS,
+        partSize: PART_SIZE,
+        probesPerSecond: BUSY_PROBES_PER_SECOND,
+        windowMs: BUSY_WINDOW_MS,
+        probeBytes: SMALL_FILE_BYTES,
+      });
+      runs.push(run);
+      const line = BUSY_CALL_TYPES.map((type) => `${type} p50 ${percentile(run.latencies[type], 50).toFixed(1)} / p99 ${percentile(run.latencies[type], 99).toFixed(1)} ms`);
+      const failed = run.moverErrors.length + run.probeErrors.length;
+      if (failed > 0) context.log(`server busy run ${index + 1}: ${run.moverErrors.length} mover PUTs and ${run.probeErrors.length} probes failed, e.g. ${[...run.moverErrors, ...run.probeErrors][0]}`);
+      context.log(`server busy run ${index + 1}: ${run.probes} probe uploads while ${BUSY_MOVERS} uploads stored ${run.moverMegabytesPerSecond.toFixed(0)} MB/s; ${line.join(', ')}`);
+    }
+    return runs;
+  } finally {
+    await server.stop();
+  }
+}
+
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 async function run(context: BenchContext): Promise<Measurement[]> {
   const presign = await presignRuns(context);
   const latency = await latencyRuns(context);
+  const busy = await busyRuns(context);
   const presignNote =
     `createApp + S3UploadStore in-process against the embedded store; ${SIGN_CALLS} sign calls × ${MAX_SIGN_BATCH} parts after ${SIGN_WARMUP_CALLS} warm-up calls, ` +
     `${SIGN_CONCURRENCY} in flight over keep-alive loopback; the load generator shares the process and the machine's 2 cores ` +
@@ -212,6 +249,38 @@ async function run(context: BenchContext): Promise<Measurement[]> {
       note: latencyNote,
     },
   ];
+  const busyNote =
+    `real server in its own process (as above); ${BUSY_MOVERS} multipart uploads PUT ${PART_SIZE / MiB} MiB parts back to back for ${BUSY_WINDOW_MS / 1000} s ` +
+    `(stored ${busy.map((r) => r.moverMegabytesPerSecond.toFixed(0)).join(', ')} MB/s), while a probe upload (create, sign, ${SMALL_FILE_BYTES / 1024} KiB PUT, complete) ` +
+    `starts every ${1000 / BUSY_PROBES_PER_SECOND} ms whether or not the last has answered (open loop); movers and probes are fetch from this process; 2 shared cores; ` +
+    `failed mover PUTs per run ${busy.map((r) => r.moverErrors.length).join(', ')}, failed probes per run ${busy.map((r) => r.probeErrors.length).join(', ')} (not in the latencies)`;
+  const busyAll = (run: BusyApiRun) => BUSY_CALL_TYPES.flatMap((type) => run.latencies[type]);
+  measurements.push(
+    {
+      id: 'server.busy-api-p50',
+      label: `Server: API p50 while ${BUSY_MOVERS} uploads move bytes (create, sign, complete)`,
+      unit: 'ms',
+      samples: busy.map((run) => round1(percentile(busyAll(run), 50))),
+      better: 'lower',
+      note: busyNote,
+    },
+    {
+      id: 'server.busy-api-p99',
+      label: `Server: API p99 while ${BUSY_MOVERS} uploads move bytes (create, sign, complete)`,
+      unit: 'ms',
+      samples: busy.map((run) => round1(percentile(busyAll(run), 99))),
+      better: 'lower',
+      note: busyNote,
+    },
+    {
+      id: 'server.busy-complete-p50',
+      label: `Server: complete p50 while ${BUSY_MOVERS} uploads move bytes`,
+      unit: 'ms',
+      samples: busy.map((run) => round1(percentile(run.latencies.complete, 50))),
+      better: 'lower',
+      note: busyNote,
+    },
+  );
   for (const type of CALL_TYPES) {
     for (const p of [50, 99] as const) {
       measurements.push({

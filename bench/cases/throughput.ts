@@ -6,13 +6,20 @@
  * in the browser on the app's API), all into
  * the same store, alternating within each round: the embedded store always, and
  * Ceph RGW too when `scripts/rgw.sh up` has it running.
+ *
+ * Against the embedded store it also counts the CPU each variant spends per
+ * GiB (Chromium's processes and the app server with its store): on a machine
+ * where the browser and the store share two cores, that is what the
+ * throughput ratios come from.
  */
 import { testFile } from '../../testing/test-file.js';
 import { CEILING_CONCURRENCY } from '../lib/ceiling-run.js';
 import { withCleanup } from '../lib/cleanup.js';
 import { deleteObject } from '../lib/harness.js';
 import { PEER_PART_SIZE, PEER_QUEUE_SIZE, runPeer } from '../lib/peer-run.js';
+import { cpuBetween } from '../lib/process-cpu.js';
 import { openRgwBenchStore } from '../lib/rgw-store.js';
+import { snapshotRigCpu } from '../lib/rig-cpu.js';
 import { appOnce, ceilingOnce, startRig, uppyOnce } from '../lib/rig.js';
 import type { Rig } from '../lib/rig.js';
 import { formatSize, megabytesPerSecond } from '../lib/size.js';
@@ -31,7 +38,25 @@ interface Target {
   appChecksumsOff: number[];
   peer: number[];
   uppy: number[];
+  /** Core-seconds per GiB of the browser and of the app server with its store; embedded store only (RGW's own processes are not counted). */
+  cpu?: Record<CpuVariant, { browser: number[]; server: number[] }>;
 }
+
+type CpuVariant = 'ceiling' | 'app' | 'appChecksumsOff';
+
+/** Runs one variant and, when the target counts CPU, adds its core-seconds per GiB. */
+async function withCpu(target: Target, variant: CpuVariant, bytes: number, run: () => Promise<number>): Promise<number> {
+  if (target.cpu === undefined) return run();
+  const before = await snapshotRigCpu(target.rig.browser);
+  const result = await run();
+  const spent = cpuBetween(before, await snapshotRigCpu(target.rig.browser));
+  const perGiB = (kind: (name: string) => boolean) => (spent.filter(([name]) => kind(name)).reduce((sum, [, seconds]) => sum + seconds, 0) * 2 ** 30) / bytes;
+  target.cpu[variant].browser.push(perGiB((name) => name.startsWith('chromium')));
+  target.cpu[variant].server.push(perGiB((name) => !name.startsWith('chromium')));
+  return result;
+}
+
+const noCpu = () => ({ browser: [], server: [] });
 
 
 export const throughputCase: BenchCase = {
@@ -40,7 +65,19 @@ export const throughputCase: BenchCase = {
     const filePath = await testFile(fileSize);
     return withCleanup(async (scope) => {
       const embedded = await startRig(scope);
-      const targets: Target[] = [{ id: 'throughput', store: '', rig: embedded, ceiling: [], app: [], appChecksumsOff: [], peer: [], uppy: [] }];
+      const targets: Target[] = [
+        {
+          id: 'throughput',
+          store: '',
+          rig: embedded,
+          ceiling: [],
+          app: [],
+          appChecksumsOff: [],
+          peer: [],
+          uppy: [],
+          cpu: { ceiling: noCpu(), app: noCpu(), appChecksumsOff: noCpu() },
+        },
+      ];
       const rgw = await openRgwBenchStore(scope);
       if (rgw.up) {
         const rig = await startRig(scope, { store: rgw.store, browser: embedded.browser });
@@ -55,11 +92,11 @@ export const throughputCase: BenchCase = {
           const { rig } = target;
           const where = target.store === '' ? '' : ` ${target.store}`;
           // Every run deletes its object at once (rig and below): RGW here keeps data in RAM.
-          target.ceiling.push(await ceilingOnce(rig, filePath));
+          target.ceiling.push(await withCpu(target, 'ceiling', fileSize, () => ceilingOnce(rig, filePath)));
           log(`throughput round ${round}/${runs}:${where} ceiling ${target.ceiling.at(-1)!.toFixed(1)} MB/s`);
-          target.app.push(await appOnce(rig, filePath, fileSize));
+          target.app.push(await withCpu(target, 'app', fileSize, () => appOnce(rig, filePath, fileSize)));
           log(`throughput round ${round}/${runs}:${where} app ${target.app.at(-1)!.toFixed(1)} MB/s`);
-          target.appChecksumsOff.push(await appOnce(rig.bare, filePath, fileSize));
+          target.appChecksumsOff.push(await withCpu(target, 'appChecksumsOff', fileSize, () => appOnce(rig.bare, filePath, fileSize)));
           log(`throughput round ${round}/${runs}:${where} app with checksums off ${target.appChecksumsOff.at(-1)!.toFixed(1)} MB/s`);
           const result = await runPeer(rig.s3, rig.app, filePath, fileSize);
           await deleteObject(rig.s3, rig.app, result.key);
@@ -118,7 +155,34 @@ function measurementsOf(target: Target, size: string): Measurement[] {
       better: 'higher',
       note: `headless Chromium, @uppy/core + @uppy/aws-s3 5.x in a bare page on the app's origin (bench/uppy-page), limit ${UPPY_CONCURRENCY}, ${formatSize(UPPY_PART_SIZE)} parts, the app's create/sign (one call per part, as Uppy asks)/complete/abort; change event to Uppy's complete${storeNote}`,
     },
+    ...cpuMeasurements(target),
   ];
+}
+
+const CPU_LABELS: Record<CpuVariant, string> = { ceiling: 'ceiling page', app: 'app', appChecksumsOff: 'app with checksums off' };
+
+function cpuMeasurements(target: Target): Measurement[] {
+  const { cpu } = target;
+  if (cpu === undefined) return [];
+  const ids: Record<CpuVariant, string> = { ceiling: 'ceiling', app: 'app', appChecksumsOff: 'app-checksums-off' };
+  return (Object.keys(ids) as CpuVariant[]).flatMap((variant) => [
+    {
+      id: `${target.id}.cpu.browser.${ids[variant]}`,
+      label: `CPU per GiB, Chromium (all its processes), ${CPU_LABELS[variant]}`,
+      unit: 'core-s/GiB',
+      samples: cpu[variant].browser.map((value) => Math.round(value * 100) / 100),
+      better: 'lower',
+      note: 'CPU time of the bench browser\'s processes (CDP SystemInfo) over the run, divided by the GiB moved; the MD5 workers run in the renderer',
+    },
+    {
+      id: `${target.id}.cpu.server.${ids[variant]}`,
+      label: `CPU per GiB, app server with the embedded store, ${CPU_LABELS[variant]}`,
+      unit: 'core-s/GiB',
+      samples: cpu[variant].server.map((value) => Math.round(value * 100) / 100),
+      better: 'lower',
+      note: 'CPU time of the server processes (/proc: both rig servers, each with its embedded store on a worker thread) over the run, divided by the GiB moved',
+    },
+  ]);
 }
 
 export default throughputCase;
