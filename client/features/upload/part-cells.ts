@@ -16,8 +16,10 @@ import { formatBytes } from './format.js';
 import { PART_STATE_LABELS } from './part-legend.js';
 
 export const TILE_SIZE = 100;
-/** Cells created per frame: their script, style and layout stay far below a 50 ms task even on a slow, busy machine. */
-export const CELLS_PER_SLICE = 500;
+/** Cells created per frame at most; their style and layout follow in the same task. */
+export const CELLS_PER_SLICE = 400;
+/** Script time a frame's slice may take: with the style and layout it causes, far below a 50 ms task even on a slow, busy machine. */
+export const SLICE_BUDGET_MS = 4;
 
 /** The attributes of a part's cell that change with its progress. */
 export function cellAttributes(part: PartProgress): Record<string, string> {
@@ -82,9 +84,11 @@ export class PartCells {
     this.#slice = null;
     const partCount = this.#parts.length;
     const end = Math.min(partCount, this.#cells.length + CELLS_PER_SLICE);
+    const deadline = performance.now() + SLICE_BUDGET_MS;
     const tiles = document.createDocumentFragment();
     let tile = this.#grid.lastElementChild as HTMLElement | null;
-    for (let index = this.#cells.length; index < end; index += 1) {
+    // Whole tiles only, so a slice never leaves a tile half built for the next one to find.
+    for (let index = this.#cells.length; index < end && (index % TILE_SIZE !== 0 || performance.now() < deadline); index += 1) {
       if (index % TILE_SIZE === 0) {
         tile = document.createElement('div');
         tile.className = 'part-tile';

@@ -172,3 +172,27 @@ describe('uploadsReducer', () => {
   });
 });
 
+
+describe('uploadsReducer batch', () => {
+  it('applies entry actions in order, as one by one, and keeps untouched entries', () => {
+    const listed = run({ type: 'filesAdded', files: [{ id: 'a', file, runId: 1 }, { id: 'b', file, runId: 2 }, { id: 'c', file, runId: 3 }] });
+    const actions = [
+      { type: 'session', id: 'a', runId: 1, session },
+      { type: 'progressed', updates: [{ id: 'a', runId: 1, progress: progress([part(1, 'uploading', 2)]) }, { id: 'b', runId: 2, progress: progress([part(1, 'done', 5)]) }] },
+      { type: 'succeeded', id: 'b', runId: 2, result: { key: 'k', etag: 'e', size: 5, downloadUrl: 'u' } },
+      { type: 'noticed', id: 'c', runId: 99, notice: 'From an old run: ignored.' },
+      { type: 'paused', id: 'a' },
+    ] as const satisfies readonly UploadsAction[];
+    const batched = uploadsReducer(listed, { type: 'batch', actions });
+    expect(batched).toEqual(actions.reduce<UploadsState>(uploadsReducer, listed));
+    expect(batched.byId.a).toMatchObject({ status: 'paused', session });
+    expect(batched.byId.b).toMatchObject({ status: 'done' });
+    expect(batched.byId.c).toBe(listed.byId.c);
+    expect(batched.order).toBe(listed.order);
+  });
+
+  it('returns the same state when nothing in the batch applies', () => {
+    const listed = run({ type: 'filesAdded', files: [{ id: 'a', file, runId: 1 }] });
+    expect(uploadsReducer(listed, { type: 'batch', actions: [{ type: 'failed', id: 'a', runId: 2, message: 'old run' }, { type: 'paused', id: 'missing' }] })).toBe(listed);
+  });
+});

@@ -55,7 +55,9 @@ export type UploadsAction =
   | { type: 'noticed'; id: string; runId: number; notice: string }
   | { type: 'paused'; id: string }
   | { type: 'cancelled'; id: string }
-  | { type: 'removed'; id: string };
+  | { type: 'removed'; id: string }
+  /** Entry actions of one task, applied with one copy of the entries. */
+  | { type: 'batch'; actions: readonly EntryAction[] };
 
 export const initialUploadsState: UploadsState = { order: [], byId: {} };
 
@@ -73,8 +75,56 @@ export function uploadsReducer(state: UploadsState, action: UploadsAction): Uplo
       return addEntries(state, [{ id: action.id, file: action.file, refusal: action.message }]);
     case 'filesAdded':
       return addEntries(state, action.files);
+    case 'removed': {
+      if (!state.byId[action.id]) return state;
+      const byId = { ...state.byId };
+      delete byId[action.id];
+      return { order: state.order.filter((id) => id !== action.id), byId };
+    }
+    case 'batch':
+      return applyBatch(state, action.actions);
+    default:
+      return applyBatch(state, [action]);
+  }
+}
+
+/** An action that changes entries already listed, never the list itself. */
+export type EntryAction = Exclude<UploadsAction, { type: 'added' | 'refused' | 'filesAdded' | 'removed' | 'batch' }>;
+
+/**
+ * Applies entry actions in order with one copy of the entries for all of them: a drop of 1,000 files
+ * reports many events in one task, and a copy per event made that quadratic.
+ */
+function applyBatch(state: UploadsState, actions: readonly EntryAction[]): UploadsState {
+  let byId: Record<string, UploadEntry> | null = null;
+  const apply = (id: string, change: (entry: UploadEntry) => UploadEntry) => {
+    const entry = (byId ?? state.byId)[id];
+    if (!entry) return;
+    const next = change(entry);
+    if (next === entry) return;
+    byId ??= { ...state.byId };
+    byId[id] = next;
+  };
+  for (const action of actions) {
+    if (action.type === 'progressed') for (const update of action.updates) apply(update.id, (entry) => progressEntry(entry, update));
+    else apply(action.id, (entry) => changeEntry(entry, action));
+  }
+  return byId === null ? state : { order: state.order, byId };
+}
+
+type ProgressUpdate = Extract<UploadsAction, { type: 'progressed' }>['updates'][number];
+
+function progressEntry(entry: UploadEntry, { runId, progress }: ProgressUpdate): UploadEntry {
+  if (entry.runId !== runId || entry.status === 'paused' || entry.status === 'cancelled') return entry;
+  return { ...entry, progress, status: allPartsDone(progress) ? 'completing' : 'uploading' };
+}
+
+/** One entry after an action addressed to it; the same object when nothing changes. */
+function changeEntry(entry: UploadEntry, action: Exclude<EntryAction, { type: 'progressed' }>): UploadEntry {
+  // Pause and Cancel keep runId: the run's late events are still recognised (a completed object is shown as done).
+  switch (action.type) {
     case 'started':
-      return update(state, action.id, (entry) => ({
+      return {
         ...entry,
         runId: action.runId,
         status: 'preparing',
@@ -85,54 +135,29 @@ export function uploadsReducer(state: UploadsState, action: UploadsAction): Uplo
         progress: action.fresh ? null : entry.progress,
         // Retry starts another upload: what was said about the failed one no longer holds.
         notice: entry.status === 'failed' ? null : entry.notice,
-      }));
+      };
+    case 'paused':
+      return isActive(entry.status) ? { ...entry, status: 'paused', waitingFor: null } : entry;
+    case 'cancelled':
+      return isActive(entry.status) || entry.status === 'paused' ? { ...entry, status: 'cancelled', session: null, waitingFor: null } : entry;
+  }
+  // The rest are engine events: applied only when they belong to the entry's current run.
+  if (entry.runId !== action.runId) return entry;
+  switch (action.type) {
     case 'session':
-      return updateRun(state, action.id, action.runId, (entry) => ({ ...entry, session: action.session }));
+      return { ...entry, session: action.session };
     case 'noticed':
-      return updateRun(state, action.id, action.runId, (entry) => ({ ...entry, notice: action.notice }));
+      return { ...entry, notice: action.notice };
     case 'waited':
-      return updateRun(state, action.id, action.runId, (entry) => (entry.waitingFor === action.wait ? entry : { ...entry, waitingFor: action.wait }));
-    case 'progressed': {
-      let next = state;
-      for (const { id, runId, progress } of action.updates) {
-        next = updateRun(next, id, runId, (entry) =>
-          entry.status === 'paused' || entry.status === 'cancelled'
-            ? entry
-            : { ...entry, progress, status: allPartsDone(progress) ? 'completing' : 'uploading' },
-        );
-      }
-      return next;
-    }
+      return entry.waitingFor === action.wait ? entry : { ...entry, waitingFor: action.wait };
     case 'succeeded':
       // Accepted even after Pause or Cancel was pressed: if the store completed the object, say so.
-      return updateRun(state, action.id, action.runId, (entry) => ({
-        ...entry,
-        runId: null,
-        status: 'done',
-        result: action.result,
-        errorMessage: null,
-        waitingFor: null,
-      }));
+      return { ...entry, runId: null, status: 'done', result: action.result, errorMessage: null, waitingFor: null };
     case 'failed':
-      return updateRun(state, action.id, action.runId, (entry) =>
-        // A run stopped on purpose may still reject with a late error; the person's choice stands.
-        entry.status === 'paused' || entry.status === 'cancelled'
-          ? entry
-          : { ...entry, runId: null, status: 'failed', errorMessage: action.message, retryable: true, waitingFor: null },
-      );
-    // Pause and Cancel keep runId: the run's late events are still recognised (a completed object is shown as done).
-    case 'paused':
-      return update(state, action.id, (entry) => (isActive(entry.status) ? { ...entry, status: 'paused', waitingFor: null } : entry));
-    case 'cancelled':
-      return update(state, action.id, (entry) =>
-        isActive(entry.status) || entry.status === 'paused' ? { ...entry, status: 'cancelled', session: null, waitingFor: null } : entry,
-      );
-    case 'removed': {
-      if (!state.byId[action.id]) return state;
-      const byId = { ...state.byId };
-      delete byId[action.id];
-      return { order: state.order.filter((id) => id !== action.id), byId };
-    }
+      // A run stopped on purpose may still reject with a late error; the person's choice stands.
+      return entry.status === 'paused' || entry.status === 'cancelled'
+        ? entry
+        : { ...entry, runId: null, status: 'failed', errorMessage: action.message, retryable: true, waitingFor: null };
   }
 }
 
@@ -163,18 +188,4 @@ function addEntries(state: UploadsState, files: readonly (NewFile | { id: string
 
 function allPartsDone(progress: UploadProgress): boolean {
   return progress.parts.length > 0 && progress.parts.every((part) => part.state === 'done');
-}
-
-function update(state: UploadsState, id: string, change: (entry: UploadEntry) => UploadEntry): UploadsState {
-  const entry = state.byId[id];
-  if (!entry) return state;
-  const next = change(entry);
-  return next === entry ? state : { ...state, byId: { ...state.byId, [id]: next } };
-}
-
-/** Applies a change only when the event belongs to the entry's current run. */
-function updateRun(state: UploadsState, id: string, runId: number, change: (entry: UploadEntry) => UploadEntry): UploadsState {
-  const entry = state.byId[id];
-  if (!entry || entry.runId !== runId) return state;
-  return update(state, id, change);
 }

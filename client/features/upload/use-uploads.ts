@@ -16,7 +16,7 @@ import { FrameBatcher, intervalScheduler, type FrameScheduler } from './frame-ba
 import type { PickedFile } from './picked-file.js';
 import type { UnfinishedUpload } from './unfinished-store.js';
 import type { UploadKeeper } from './upload-keeper.js';
-import { initialUploadsState, uploadsReducer, type NewFile, type UploadEntry } from './upload-reducer.js';
+import { initialUploadsState, uploadsReducer, type EntryAction, type NewFile, type UploadEntry } from './upload-reducer.js';
 
 export interface UseUploadsOptions {
   uploader: Uploader;
@@ -47,6 +47,9 @@ export function startOverNotice(reason: ResumeUnavailableError): string {
 /** Five updates a second: bars visibly move, numbers stay readable. */
 export const PROGRESS_INTERVAL_MS = 200;
 
+/** Main-thread time spent starting dropped files' runs before yielding to the page: far below a 50 ms task. */
+const START_SLICE_MS = 8;
+
 export interface UploadControls {
   entries: readonly UploadEntry[];
   addFiles(files: Iterable<FileToUpload>): void;
@@ -71,61 +74,82 @@ interface FileSource {
 }
 
 export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOptions): UploadControls {
-  const [state, dispatch] = useReducer(uploadsReducer, initialUploadsState);
+  const [state, dispatchNow] = useReducer(uploadsReducer, initialUploadsState);
+  // Engine events of one task (1,000 files settling together) reach the reducer as one batch, applied with one copy.
+  const [engineEvents] = useState(() => new EventBatch(dispatchNow));
   const [batcher] = useState(
     () =>
       new FrameBatcher<string, RunProgress>((batch) => {
-        dispatch({ type: 'progressed', updates: [...batch].map(([id, { runId, progress }]) => ({ id, runId, progress })) });
+        engineEvents.add({ type: 'progressed', updates: [...batch].map(([id, { runId, progress }]) => ({ id, runId, progress })) });
       }, scheduler ?? intervalScheduler(PROGRESS_INTERVAL_MS)),
   );
+  // The person's actions land after the engine events already reported, in order.
+  const dispatch = useCallback(
+    (action: Parameters<typeof dispatchNow>[0]) => {
+      engineEvents.flush();
+      dispatchNow(action);
+    },
+    [engineEvents],
+  );
+  const [starts] = useState(() => new StartQueue());
   const controllers = useRef(new Map<string, AbortController>());
   const sources = useRef(new Map<string, FileSource>());
   const counters = useRef({ run: 0, file: 0 });
 
   useEffect(() => () => batcher.dispose(), [batcher]);
 
-  /** Runs the engine for a file whose run the reducer already knows (runId). */
+  /** Runs the engine for a file whose run the reducer already knows (runId); `later`: in a slice after this task. */
   const run = useCallback(
-    (id: string, file: File, session: UploadSession | null, runId: number) => {
+    (id: string, file: File, session: UploadSession | null, runId: number, later = false) => {
       const controller = new AbortController();
       controllers.current.set(id, controller);
-      uploader
-        .upload(file, {
-          signal: controller.signal,
-          ...(session ? { session } : {}),
-          onSession: (next) => {
-            dispatch({ type: 'session', id, runId, session: next });
-            const source = sources.current.get(id);
-            void keeper?.keep(id, next, file, source?.handle ?? null, source?.fingerprint);
-          },
-          onStartOver: (reason) => {
-            dispatch({ type: 'noticed', id, runId, notice: startOverNotice(reason) });
-            void keeper?.forget(id);
-          },
-          onWait: (wait) => dispatch({ type: 'waited', id, runId, wait }),
-          onProgress: (progress) => batcher.push(id, { runId, progress }),
-        })
-        .then(
-          (result) => {
-            batcher.flushNow(); // the last snapshot lands before "done", never after it
-            dispatch({ type: 'succeeded', id, runId, result });
-            void keeper?.forget(id);
-          },
-          (error: unknown) => {
-            batcher.flushNow(); // keeps the part map's failed cells visible
-            // Paused: kept for a resume, here or after a reload.
-            if (error instanceof PauseError) return;
-            // Cancelled or failed: the engine aborted it on the store.
-            void keeper?.forget(id);
-            if (error instanceof CancelError) return;
-            dispatch({ type: 'failed', id, runId, message: describeUploadError(error) });
-          },
-        )
-        .finally(() => {
+      const report = engineEvents.add;
+      const begin = () => {
+        // Paused or cancelled before it began: nothing exists on the store yet, nothing to run.
+        if (controller.signal.aborted) {
           if (controllers.current.get(id) === controller) controllers.current.delete(id);
-        });
+          return;
+        }
+        uploader
+          .upload(file, {
+            signal: controller.signal,
+            ...(session ? { session } : {}),
+            onSession: (next) => {
+              report({ type: 'session', id, runId, session: next });
+              const source = sources.current.get(id);
+              void keeper?.keep(id, next, file, source?.handle ?? null, source?.fingerprint);
+            },
+            onStartOver: (reason) => {
+              report({ type: 'noticed', id, runId, notice: startOverNotice(reason) });
+              void keeper?.forget(id);
+            },
+            onWait: (wait) => report({ type: 'waited', id, runId, wait }),
+            onProgress: (progress) => batcher.push(id, { runId, progress }),
+          })
+          .then(
+            (result) => {
+              batcher.flushNow(); // the last snapshot lands before "done", never after it
+              report({ type: 'succeeded', id, runId, result });
+              void keeper?.forget(id);
+            },
+            (error: unknown) => {
+              batcher.flushNow(); // keeps the part map's failed cells visible
+              // Paused: kept for a resume, here or after a reload.
+              if (error instanceof PauseError) return;
+              // Cancelled or failed: the engine aborted it on the store.
+              void keeper?.forget(id);
+              if (error instanceof CancelError) return;
+              report({ type: 'failed', id, runId, message: describeUploadError(error) });
+            },
+          )
+          .finally(() => {
+            if (controllers.current.get(id) === controller) controllers.current.delete(id);
+          });
+      };
+      if (later) starts.add(begin);
+      else begin();
     },
-    [uploader, batcher, keeper],
+    [uploader, batcher, keeper, engineEvents, starts],
   );
 
   const start = useCallback(
@@ -134,7 +158,7 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
       dispatch({ type: 'started', id, runId, fresh: session === null });
       run(id, file, session, runId);
     },
-    [run],
+    [run, dispatch],
   );
 
   const addFiles = useCallback(
@@ -153,9 +177,10 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
       }
       if (added.length === 0) return;
       dispatch({ type: 'filesAdded', files: added });
-      for (const entry of added) if ('runId' in entry) run(entry.id, entry.file, null, entry.runId);
+      // Each run's start costs the engine a little: a drop of 1,000 starts them in slices, not in this task.
+      for (const entry of added) if ('runId' in entry) run(entry.id, entry.file, null, entry.runId, true);
     },
-    [limits, run],
+    [limits, run, dispatch],
   );
 
   const resumeKept = useCallback(
@@ -167,7 +192,7 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
       dispatch({ type: 'filesAdded', files: [{ id, file, runId, session: upload.session, notice: RESUMED_NOTICE }] });
       run(id, file, upload.session, runId);
     },
-    [keeper, run],
+    [keeper, run, dispatch],
   );
 
   const pause = useCallback(
@@ -177,7 +202,7 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
       controllers.current.get(entry.id)?.abort(new PauseError());
       controllers.current.delete(entry.id);
     },
-    [batcher],
+    [batcher, dispatch],
   );
 
   const resume = useCallback((entry: UploadEntry) => start(entry.id, entry.file, entry.session), [start]);
@@ -197,7 +222,7 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
         void keeper?.forget(entry.id);
       }
     },
-    [batcher, uploader, keeper],
+    [batcher, uploader, keeper, dispatch],
   );
 
   const remove = useCallback(
@@ -206,7 +231,7 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
       sources.current.delete(entry.id);
       dispatch({ type: 'removed', id: entry.id });
     },
-    [batcher],
+    [batcher, dispatch],
   );
 
   // A plain loop: this runs on every state change, and flatMap over 1,000 files was the page's busiest function.
@@ -219,4 +244,53 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
     return list;
   }, [state]);
   return { entries, addFiles, resumeKept, pause, resume, cancel, retry, remove };
+}
+
+/** Engine events reported within one task, handed to the reducer together at the task's end. */
+class EventBatch {
+  readonly #dispatch: (action: { type: 'batch'; actions: readonly EntryAction[] }) => void;
+  #pending: EntryAction[] = [];
+
+  constructor(dispatch: (action: { type: 'batch'; actions: readonly EntryAction[] }) => void) {
+    this.#dispatch = dispatch;
+  }
+
+  readonly add = (action: EntryAction): void => {
+    if (this.#pending.length === 0) queueMicrotask(this.flush);
+    this.#pending.push(action);
+  };
+
+  readonly flush = (): void => {
+    if (this.#pending.length === 0) return;
+    const actions = this.#pending;
+    this.#pending = [];
+    this.#dispatch({ type: 'batch', actions });
+  };
+}
+
+/** Work started in slices of START_SLICE_MS, each in its own task, so a long list never blocks the page. */
+class StartQueue {
+  #waiting: (() => void)[] = [];
+  #next = 0;
+  #scheduled = false;
+
+  add(start: () => void): void {
+    this.#waiting.push(start);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setTimeout(this.#slice, 0);
+  }
+
+  readonly #slice = (): void => {
+    this.#scheduled = false;
+    const deadline = performance.now() + START_SLICE_MS;
+    while (this.#next < this.#waiting.length && performance.now() < deadline) this.#waiting[this.#next++]!();
+    if (this.#next < this.#waiting.length) {
+      this.#scheduled = true;
+      setTimeout(this.#slice, 0);
+    } else {
+      this.#waiting = [];
+      this.#next = 0;
+    }
+  };
 }
