@@ -20,7 +20,7 @@ import { PEER_PART_SIZE, PEER_QUEUE_SIZE, runPeer } from '../lib/peer-run.js';
 import { cpuBetween } from '../lib/process-cpu.js';
 import { openRgwBenchStore } from '../lib/rgw-store.js';
 import { snapshotRigCpu } from '../lib/rig-cpu.js';
-import { appOnce, ceilingOnce, startRig, uppyOnce } from '../lib/rig.js';
+import { appOnce, appRunOnce, ceilingOnce, startRig, uppyOnce } from '../lib/rig.js';
 import type { Rig } from '../lib/rig.js';
 import { formatSize, megabytesPerSecond } from '../lib/size.js';
 import type { BenchCase, Measurement } from '../lib/types.js';
@@ -35,6 +35,8 @@ interface Target {
   rig: Rig;
   ceiling: number[];
   app: number[];
+  /** Long tasks (> 50 ms) on the app's main thread during each app run (checksums on). */
+  appLongTasks: number[];
   appChecksumsOff: number[];
   peer: number[];
   uppy: number[];
@@ -45,7 +47,7 @@ interface Target {
 type CpuVariant = 'ceiling' | 'app' | 'appChecksumsOff';
 
 /** Runs one variant and, when the target counts CPU, adds its core-seconds per GiB. */
-async function withCpu(target: Target, variant: CpuVariant, bytes: number, run: () => Promise<number>): Promise<number> {
+async function withCpu<T>(target: Target, variant: CpuVariant, bytes: number, run: () => Promise<T>): Promise<T> {
   if (target.cpu === undefined) return run();
   const before = await snapshotRigCpu(target.rig.browser);
   const result = await run();
@@ -72,6 +74,7 @@ export const throughputCase: BenchCase = {
           rig: embedded,
           ceiling: [],
           app: [],
+          appLongTasks: [],
           appChecksumsOff: [],
           peer: [],
           uppy: [],
@@ -81,7 +84,7 @@ export const throughputCase: BenchCase = {
       const rgw = await openRgwBenchStore(scope);
       if (rgw.up) {
         const rig = await startRig(scope, { store: rgw.store, browser: embedded.browser });
-        targets.push({ id: 'throughput.rgw', store: 'Ceph RGW', rig, ceiling: [], app: [], appChecksumsOff: [], peer: [], uppy: [] });
+        targets.push({ id: 'throughput.rgw', store: 'Ceph RGW', rig, ceiling: [], app: [], appLongTasks: [], appChecksumsOff: [], peer: [], uppy: [] });
         log(`throughput: also against Ceph RGW at ${rgw.store.endpoint}, bucket ${rgw.store.bucket}`);
       } else {
         log(`throughput: Ceph RGW is not up (${rgw.reason}); embedded store only`);
@@ -94,7 +97,9 @@ export const throughputCase: BenchCase = {
           // Every run deletes its object at once (rig and below): RGW here keeps data in RAM.
           target.ceiling.push(await withCpu(target, 'ceiling', fileSize, () => ceilingOnce(rig, filePath)));
           log(`throughput round ${round}/${runs}:${where} ceiling ${target.ceiling.at(-1)!.toFixed(1)} MB/s`);
-          target.app.push(await withCpu(target, 'app', fileSize, () => appOnce(rig, filePath, fileSize)));
+          const app = await withCpu(target, 'app', fileSize, () => appRunOnce(rig, filePath, fileSize));
+          target.app.push(app.megabytesPerSecond);
+          target.appLongTasks.push(app.longTasks);
           log(`throughput round ${round}/${runs}:${where} app ${target.app.at(-1)!.toFixed(1)} MB/s`);
           target.appChecksumsOff.push(await withCpu(target, 'appChecksumsOff', fileSize, () => appOnce(rig.bare, filePath, fileSize)));
           log(`throughput round ${round}/${runs}:${where} app with checksums off ${target.appChecksumsOff.at(-1)!.toFixed(1)} MB/s`);
@@ -130,6 +135,14 @@ function measurementsOf(target: Target, size: string): Measurement[] {
       samples: target.app,
       better: 'higher',
       note: `headless Chromium, the real UI; from the file input's change event to the card's status Done (create, sign, parts, complete); CHECKSUM_MODE=md5 (the default)${storeNote}`,
+    },
+    {
+      id: `${target.id}.app.long-tasks`,
+      label: `App: main-thread tasks over 50 ms while uploading, ${size}${on}`,
+      unit: 'count',
+      samples: target.appLongTasks,
+      better: 'lower',
+      note: `PerformanceObserver('longtask') in the app's page, tasks that started between the change event and Done; CHECKSUM_MODE=md5 (parts hashed in Web Workers)${storeNote}`,
     },
     {
       id: `${target.id}.app-checksums-off`,

@@ -11,7 +11,10 @@ import type { AppServer } from '../../testing/app-server.js';
  * so nothing from the bundler leaks into the page.
  */
 const TIMING_SCRIPT = `
-  window.__benchTiming = { changeAt: null, doneAt: null, status: null };
+  window.__benchTiming = { changeAt: null, doneAt: null, status: null, longTasks: [] };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__benchTiming.longTasks.push({ startMs: entry.startTime, durationMs: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });
   document.addEventListener('change', (event) => {
     const input = event.target;
     if (input instanceof HTMLInputElement && input.type === 'file' && window.__benchTiming.changeAt === null) {
@@ -35,6 +38,8 @@ export interface AppResult {
   bytes: number;
   /** Change event to Done (create, sign, every part, complete). */
   totalMs: number;
+  /** Main-thread tasks over 50 ms that started between the change event and Done. */
+  longTasks: number;
   key: string;
 }
 
@@ -54,6 +59,7 @@ export interface PageTiming {
   changeAt: number | null;
   doneAt: number | null;
   status: string | null;
+  longTasks: { startMs: number; durationMs: number }[];
 }
 
 export async function waitForDone(page: Page, bytes: number, timeoutMs = 30 * 60_000): Promise<AppResult> {
@@ -72,7 +78,9 @@ export async function waitForDone(page: Page, bytes: number, timeoutMs = 30 * 60
     throw new AppUploadFailedError(`the app's upload ended as ${timing.status}: ${message ?? 'no message'}`);
   }
   const key = (await page.locator('article.file-card code').first().textContent()) ?? '';
-  return { bytes, totalMs: timing.doneAt - timing.changeAt, key };
+  const { changeAt, doneAt } = timing;
+  const longTasks = timing.longTasks.filter((task) => task.startMs >= changeAt && task.startMs <= doneAt).length;
+  return { bytes, totalMs: doneAt - changeAt, key, longTasks };
 }
 
 export async function runApp(page: Page, filePath: string, bytes: number): Promise<AppResult> {
