@@ -2,11 +2,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES, ApiErrorBody, CompleteBatchResponse, CompleteUploadResponse, CreateBatchResponse, CreateUploadResponse, SignPartsResponse, UPLOAD_TOKEN_HEADER } from '../shared/api.js';
+import { API_ROUTES, ApiErrorBody, CompleteBatchResponse, CompleteUploadResponse, CreateBatchResponse, CreateUploadResponse, SignPartsResponse } from '../shared/api.js';
 import type { CreateBatchFile, SingleUploadResponse } from '../shared/api.js';
 import { MAX_BATCH_FILES } from '../shared/limits.js';
 import { startTestApp } from '../testing/app-harness.js';
 import type { TestApp } from '../testing/app-harness.js';
+import { callApi } from '../testing/api-call.js';
 import { startBackends } from '@s3-big-upload/local-s3/testing';
 
 const ORIGIN = 'http://localhost:3000';
@@ -16,21 +17,12 @@ afterAll(() => Promise.all(backends.map((b) => b.close())));
 const MiB = 1024 * 1024;
 const md5Of = (data: Uint8Array) => createHash('md5').update(data).digest();
 
-async function api(app: TestApp, method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token !== undefined) headers[UPLOAD_TOKEN_HEADER] = options.token;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${app.baseUrl}${path}`, { method, headers, ...(options.body !== undefined && { body: JSON.stringify(options.body) }) });
-  const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };
-}
-
 function fileOf(name: string, data: Uint8Array, contentType = 'application/octet-stream'): CreateBatchFile {
   return { fileName: name, size: data.length, contentType, md5: md5Of(data).toString('base64') };
 }
 
 async function batch(app: TestApp, files: CreateBatchFile[]) {
-  const res = await api(app, 'POST', '/api/uploads/batch', { body: { files } });
+  const res = await callApi(app, 'POST', '/api/uploads/batch', { body: { files } });
   return { status: res.status, results: res.status === 201 ? CreateBatchResponse.parse(res.json).results : [], json: res.json };
 }
 
@@ -44,7 +36,7 @@ async function put(upload: SingleUploadResponse, data: Uint8Array, url = upload.
 }
 
 async function completeBatch(app: TestApp, uploads: { token: string; etag: string }[]) {
-  const res = await api(app, 'POST', API_ROUTES.completeBatch, { body: { uploads } });
+  const res = await callApi(app, 'POST', API_ROUTES.completeBatch, { body: { uploads } });
   return { status: res.status, results: res.status === 200 ? CompleteBatchResponse.parse(res.json).results : [], json: res.json };
 }
 
@@ -71,7 +63,7 @@ describe.each(backends)('$name', (backend) => {
       expect(stored.status, await stored.clone().text()).toBe(200);
       const etag = stored.headers.get('etag') ?? '';
       expect(etag).toBe(`"${md5Of(data).toString('hex')}"`);
-      const done = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: [{ partNumber: 1, etag }] } });
+      const done = await callApi(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: [{ partNumber: 1, etag }] } });
       expect(done.status, JSON.stringify(done.json)).toBe(200);
       const result = CompleteUploadResponse.parse(done.json);
       expect(result).toMatchObject({ key: upload.key, size: data.length, etag });
@@ -91,7 +83,7 @@ describe.each(backends)('$name', (backend) => {
     expect((await put(upload, flipped)).status).toBe(400); // BadDigest
     expect((await put(upload, data, upload.part.url, { ...upload.part.headers, 'Content-Type': 'text/html' })).status).toBe(403);
     expect((await put(upload, randomBytes(4097))).status).toBeGreaterThanOrEqual(400);
-    const early = await api(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: [{ partNumber: 1, etag: '"x"' }] } });
+    const early = await callApi(app, 'POST', '/api/uploads/complete', { token: upload.token, body: { parts: [{ partNumber: 1, etag: '"x"' }] } });
     expect(early.status).toBe(400);
     expect(ApiErrorBody.parse(early.json).error.code).toBe('missing_parts');
   });
@@ -117,7 +109,7 @@ describe.each(backends)('$name', (backend) => {
 
   it('validates the batch at the edge: at least one file, at most the limit, well-formed entries', async () => {
     for (const body of [{ files: [] }, { files: Array.from({ length: MAX_BATCH_FILES + 1 }, (_, i) => fileOf(`f${i}`, randomBytes(1))) }, { files: [{ fileName: '', size: -1 }] }, {}]) {
-      const res = await api(app, 'POST', '/api/uploads/batch', { body });
+      const res = await callApi(app, 'POST', '/api/uploads/batch', { body });
       expect(res.status).toBe(400);
       expect(ApiErrorBody.parse(res.json).error.code).toBe('invalid_request');
     }
@@ -127,12 +119,12 @@ describe.each(backends)('$name', (backend) => {
     const data = randomBytes(2048);
     const upload = uploadOf((await batch(app, [fileOf('again.bin', data)])).results[0]);
     const md5 = md5Of(data).toString('base64');
-    const signed = await api(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { parts: [{ partNumber: 1, md5 }] } });
+    const signed = await callApi(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { parts: [{ partNumber: 1, md5 }] } });
     expect(signed.status, JSON.stringify(signed.json)).toBe(200);
     const [part] = SignPartsResponse.parse(signed.json).parts;
     expect(part?.headers).toEqual({ 'Content-Type': 'application/octet-stream', 'Content-MD5': md5 });
     expect((await put(upload, data, part?.url, part?.headers)).status).toBe(200);
-    const beyond = await api(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { parts: [{ partNumber: 2, md5 }] } });
+    const beyond = await callApi(app, 'POST', '/api/uploads/sign', { token: upload.token, body: { parts: [{ partNumber: 2, md5 }] } });
     expect(ApiErrorBody.parse(beyond.json).error.code).toBe('part_out_of_range');
   });
 
@@ -140,9 +132,9 @@ describe.each(backends)('$name', (backend) => {
     const data = randomBytes(1000);
     const upload = uploadOf((await batch(app, [fileOf('cancel me.bin', data)])).results[0]);
     expect((await put(upload, data)).status).toBe(200);
-    expect((await api(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
+    expect((await callApi(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
     await expect(app.s3.send(new HeadObjectCommand({ Bucket: app.bucket, Key: upload.key }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
-    expect((await api(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
+    expect((await callApi(app, 'DELETE', '/api/uploads', { token: upload.token })).status).toBe(204);
   });
 
   describe('batch complete', () => {
@@ -173,7 +165,7 @@ describe.each(backends)('$name', (backend) => {
       if (!ok || !notStored || !wrongEtag) throw new Error('batch create failed');
       const okPut = await put(ok, data[0] ?? new Uint8Array());
       expect((await put(wrongEtag, data[2] ?? new Uint8Array())).status).toBe(200);
-      const created = await api(app, 'POST', '/api/uploads', { body: { fileName: 'multi.bin', size: 10 } });
+      const created = await callApi(app, 'POST', '/api/uploads', { body: { fileName: 'multi.bin', size: 10 } });
       const multipart = CreateUploadResponse.parse(created.json);
       const { status, results } = await completeBatch(app, [
         { token: ok.token, etag: okPut.headers.get('etag') ?? '' },
@@ -185,7 +177,7 @@ describe.each(backends)('$name', (backend) => {
       ]);
       expect(status).toBe(200);
       expect(results.map(outcomeOf)).toEqual(['completed', '400 missing_parts', '400 etag_mismatch', '400 invalid_request', '401 invalid_token', '401 invalid_token']);
-      await api(app, 'DELETE', '/api/uploads', { token: multipart.token });
+      await callApi(app, 'DELETE', '/api/uploads', { token: multipart.token });
     });
 
     it('deletes an object whose ETag is not the MD5 it was created with (422 checksum_mismatch), and completes the rest', async () => {
@@ -218,11 +210,11 @@ describe.each(backends)('$name', (backend) => {
         [entry],
       ];
       for (const body of bodies) {
-        const res = await api(app, 'POST', API_ROUTES.completeBatch, { body });
+        const res = await callApi(app, 'POST', API_ROUTES.completeBatch, { body });
         expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
         expect(ApiErrorBody.parse(res.json).error.code).toBe('invalid_request');
       }
-      expect((await api(app, 'GET', API_ROUTES.completeBatch)).status).toBe(405);
+      expect((await callApi(app, 'GET', API_ROUTES.completeBatch)).status).toBe(405);
     });
   });
 });
