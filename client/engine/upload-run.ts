@@ -28,6 +28,7 @@ import { ProgressTracker } from './progress-tracker.js';
 import { backoffDelay, type ApiRetryOptions, isBadDigestResponse, isUnreachableError, isExpiredUrlResponse, isRetryableStatus, retryApiCall } from './retry.js';
 import type { OpenSlots } from './open-slots.js';
 import type { PartScheduler, PartSource } from './scheduler.js';
+import type { SinglePutFlow } from './single-put-flow.js';
 import type { Clock, NetworkStatus, PartHasher, SignInGate, Transport, UploadApi, UploadProgress, UploadResult, UploadSession, UploadWait } from './types.js';
 
 export type UploadFile = Blob & { readonly name: string };
@@ -41,6 +42,8 @@ export interface UploadRunDeps {
   openSlots: OpenSlots;
   /** Files going as one PutObject between hashing and complete: nothing is open on the store until the PUT lands whole. */
   singleSlots: OpenSlots;
+  /** Gathers small files' creates and completes into full batches. */
+  singleFlow: SinglePutFlow;
   retryDelays: readonly number[];
   random: () => number;
   network: NetworkStatus;
@@ -102,6 +105,8 @@ export class UploadRun implements PartSource {
   /** A single-PUT upload's URL from create, and the file's MD5 (Content-MD5) it was created with. */
   #singlePart: SignedPart | null = null;
   #singleMd5: string | undefined;
+  /** Called once a single PUT is stored or the run stops: other files' completes stop waiting for it. */
+  #singleSent: (() => void) | null = null;
 
   constructor(deps: UploadRunDeps, file: UploadFile, options: UploadRunOptions) {
     this.#deps = deps;
@@ -127,6 +132,8 @@ export class UploadRun implements PartSource {
       const expectedEtag = session.single ? undefined : await this.#expectedObjectEtag();
       const parts = [...this.#etags].map(([partNumber, etag]) => ({ partNumber, etag })).sort((a, b) => a.partNumber - b.partNumber);
       const request = { parts, ...(expectedEtag !== undefined && { expectedEtag }) };
+      // Small files complete together, in one call.
+      if (session.single) await this.#deps.singleFlow.completes.wait(this.#stop.signal);
       // Every part is stored: while the server is unreachable, complete keeps trying as long as the token is valid.
       const result = await this.#callApi(() => this.#deps.api.complete(session, request, this.#stop.signal), { keepTryingUntil: session.expiresAt });
       // The server deletes an object whose ETag differs (checksum_mismatch); this check holds even if it did not.
@@ -147,6 +154,7 @@ export class UploadRun implements PartSource {
       if (this.#session && aborting) this.#abortOnStore(this.#session);
       throw reason;
     } finally {
+      this.#singleSent?.();
       releaseSlot?.();
       signal?.removeEventListener('abort', onCallerAbort);
       this.#deps.scheduler.remove(this);
@@ -204,7 +212,14 @@ export class UploadRun implements PartSource {
     const { api, hasher, singlePutMaxSize } = this.#deps;
     const createSingle = api.createSingle?.bind(api);
     if (createSingle === undefined || singlePutMaxSize <= 0 || this.#file.size > singlePutMaxSize) return undefined;
-    this.#singleMd5 = hasher ? toContentMd5(await hasher.md5(this.#file, this.#stop.signal)) : undefined;
+    const hashed = this.#deps.singleFlow.startHashing();
+    try {
+      this.#singleMd5 = hasher ? toContentMd5(await hasher.md5(this.#file, this.#stop.signal)) : undefined;
+    } finally {
+      hashed();
+    }
+    // Small files hashed at about the same time are created in one call.
+    await this.#deps.singleFlow.creates.wait(this.#stop.signal);
     const request = {
       fileName: this.#file.name,
       size: this.#file.size,
@@ -256,6 +271,7 @@ export class UploadRun implements PartSource {
     this.#order = [];
     for (let n = 1; n <= plan.partCount; n += 1) if (!this.#etags.has(n)) this.#order.push(n);
     this.#remaining = this.#order.length;
+    if (session.single && this.#remaining > 0) this.#singleSent = this.#deps.singleFlow.startSending();
     const lowWater = 2 * this.#deps.scheduler.concurrency;
     // A single PUT's MD5 is the file's, computed before create.
     const digests = session.checksum.mode === 'md5' && !session.single ? this.#createDigests(lowWater) : null;
@@ -357,6 +373,7 @@ export class UploadRun implements PartSource {
       this.#etags.set(partNumber, etag);
       this.#signer?.release(partNumber);
       this.#progress?.setState(partNumber, 'done');
+      if (this.#session?.single) this.#singleSent?.();
       this.#remaining -= 1;
       if (this.#remaining === 0) this.#partsSettled?.resolve();
     } catch (error) {

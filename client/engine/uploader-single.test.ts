@@ -116,14 +116,43 @@ describe('files that fit in one part', () => {
     const files = Array.from({ length: 3 }, (_, i) => track(uploader.upload(fakeFile(`s-${i}.bin`, 5))));
     await flush();
     expect(api.callsOf('createSingle').map((c) => c.request.fileName)).toEqual(['s-0.bin', 's-1.bin']);
-    (await transport.nextRequest()).respond();
+    for (const put of await transport.takeAll()) put.respond();
     await flush();
-    expect(files[0]?.state).toBe('resolved');
+    expect(files.slice(0, 2).map((u) => u.state)).toEqual(['resolved', 'resolved']);
     expect(api.callsOf('createSingle').map((c) => c.request.fileName)).toEqual(['s-0.bin', 's-1.bin', 's-2.bin']);
     (await transport.nextRequest()).respond();
-    (await transport.nextRequest()).respond();
     await flush();
+    expect(files[2]?.state).toBe('resolved');
+  });
+
+  it("completes a stored small file together with the others still being sent, waiting at most a second for them", async () => {
+    const { uploader, transport, api, clock } = createHarness({ partSize: 10, singlePutMaxSize: 10, concurrency: 3 });
+    const files = Array.from({ length: 3 }, (_, i) => track(uploader.upload(fakeFile(`g-${i}.bin`, 5))));
+    const [first, second, third] = await transport.takeAll();
+    first?.respond();
+    second?.respond();
+    await flush();
+    // g-2 is still being sent: the two stored files wait to share its complete call.
+    expect(api.callsOf('complete')).toHaveLength(0);
+    third?.respond();
+    await flush();
+    expect(api.callsOf('complete')).toHaveLength(3);
     expect(files.map((u) => u.state)).toEqual(['resolved', 'resolved', 'resolved']);
+
+    const slow = track(uploader.upload(fakeFile('slow.bin', 5)));
+    const quick = track(uploader.upload(fakeFile('quick.bin', 5)));
+    const [slowPut, quickPut] = await transport.takeAll();
+    quickPut?.respond();
+    await flush();
+    expect(quick.state).toBe('pending');
+    await clock.advance(999);
+    expect(quick.state).toBe('pending');
+    await clock.advance(1);
+    await flush();
+    expect(quick.state).toBe('resolved');
+    slowPut?.respond();
+    await flush();
+    expect(slow.state).toBe('resolved');
   });
 
   it('sends a file that is one part as it is, not a slice of it', async () => {

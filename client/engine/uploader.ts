@@ -11,6 +11,7 @@ import { memoryAbortStorage, PendingAborts, type PendingAbortStorage } from './p
 import { OpenSlots } from './open-slots.js';
 import { DEFAULT_RETRY_DELAYS } from './retry.js';
 import { PartScheduler } from './scheduler.js';
+import { SinglePutFlow } from './single-put-flow.js';
 import { createSignInWatch } from './sign-in.js';
 import type { Clock, NetworkStatus, PartHasher, SignInGate, Transport, UploadApi, UploadProgress, UploadResult, UploadSession, UploadWait } from './types.js';
 import { UploadRun, type UploadFile } from './upload-run.js';
@@ -97,6 +98,7 @@ export function createUploader(options: UploaderOptions): Uploader {
     scheduler: new PartScheduler(concurrency),
     openSlots: new OpenSlots(options.maxOpenUploads ?? 2 * concurrency),
     singleSlots: new OpenSlots(options.maxSinglePutsUnderway ?? DEFAULT_SINGLE_PUTS_UNDERWAY),
+    singleFlow: new SinglePutFlow(clock),
     signIn: options.signIn ?? createSignInWatch(),
     retryDelays,
     random,
