@@ -55,4 +55,19 @@ describe('keeping the uploads this tab drives', () => {
     await keeper.forget('e');
     expect(registry.held).toEqual(new Set());
   });
+
+  it('does not keep a single-PUT upload (nothing is stored to resume from), and lets go of the session it replaced', async () => {
+    const store = new MemoryUnfinishedStore();
+    const registry = new LockRegistry();
+    const keeper = new UploadKeeper({ store, locks: new MemoryUploadLocks(registry) });
+    await keeper.keep('small', { ...session(''), single: true }, file, null);
+    expect(await store.list()).toEqual([]);
+    expect(registry.held).toEqual(new Set());
+    expect(keeper.drivenHere()).toEqual(new Set());
+
+    await keeper.keep('started-over', session('multipart'), file, null);
+    await keeper.keep('started-over', { ...session(''), single: true }, file, null);
+    expect(await store.list()).toEqual([]);
+    expect(registry.held).toEqual(new Set());
+  });
 });

@@ -34,6 +34,9 @@ export class UploadKeeper {
 
   /** A run's session (created or resumed): hold its lock, and keep it with the file's fingerprint and handle. */
   keep(entryId: string, session: UploadSession, file: File, handle: FileSystemFileHandle | null, fingerprint?: FileFingerprint): Promise<void> {
+    // A single PUT stores nothing until its bytes land whole, so there is nothing to resume (a reload sends the file
+    // again), and a small file is not worth its fingerprint, lock and stored record; one kept before it is let go.
+    if (session.single) return this.forget(entryId);
     return this.#then(entryId, async () => {
       const kept = this.#kept.get(entryId);
       if (kept?.uploadId !== session.uploadId) {
