@@ -107,6 +107,8 @@ export class UploadRun implements PartSource {
   #singleMd5: string | undefined;
   /** Called once a single PUT is stored or the run stops: other files' completes stop waiting for it. */
   #singleSent: (() => void) | null = null;
+  /** Slices hashed and not sent yet, by part number. */
+  readonly #hashedSlices = new Map<number, Blob>();
 
   constructor(deps: UploadRunDeps, file: UploadFile, options: UploadRunOptions) {
     this.#deps = deps;
@@ -155,6 +157,7 @@ export class UploadRun implements PartSource {
       throw reason;
     } finally {
       this.#singleSent?.();
+      this.#hashedSlices.clear();
       releaseSlot?.();
       signal?.removeEventListener('abort', onCallerAbort);
       this.#deps.scheduler.remove(this);
@@ -292,7 +295,11 @@ export class UploadRun implements PartSource {
     if (!hasher) throw new UploadError('this upload is checked with MD5s, but the uploader has no hasher');
     return new PartDigests({
       hasher,
-      slice: (partNumber) => this.#slice(partNumber),
+      slice: (partNumber) => {
+        const body = this.#slice(partNumber);
+        this.#hashedSlices.set(partNumber, body);
+        return body;
+      },
       order: this.#order,
       started: () => this.#next,
       // Far enough ahead that a full sign batch is ready before the signed URLs run out.
@@ -302,6 +309,14 @@ export class UploadRun implements PartSource {
       signal: this.#stop.signal,
       onDigest: () => this.#signer?.signAhead(),
     });
+  }
+
+  /** The slice a part was hashed from, sent by its first attempt: a slice costs the page's main thread about a millisecond. */
+  #bodyToSend(partNumber: number): Blob {
+    const hashed = this.#hashedSlices.get(partNumber);
+    if (hashed === undefined) return this.#slice(partNumber);
+    this.#hashedSlices.delete(partNumber);
+    return hashed;
   }
 
   #slice(partNumber: number): Blob {
@@ -407,8 +422,8 @@ export class UploadRun implements PartSource {
       signal.throwIfAborted();
       progress.setState(partNumber, 'uploading', 0);
       let sent = 0;
-      // A fresh slice per attempt: the retry re-reads the bytes from the file.
-      const outcome = await this.#attempt(partNumber, signed, this.#slice(partNumber), justResigned, (bytes) => {
+      // The first attempt sends the slice that was hashed; a retry takes a fresh one (re-reading the bytes from the file).
+      const outcome = await this.#attempt(partNumber, signed, this.#bodyToSend(partNumber), justResigned, (bytes) => {
         sent = bytes;
         if (bytes > 0 && progress.waitingFor !== null) progress.setWaiting(null);
         progress.setSent(partNumber, bytes);

@@ -109,6 +109,23 @@ describe('integrity: part MD5s the store enforces', () => {
     expect(sizes.length).toBeLessThan(200 / 4);
   });
 
+  it("a part's first attempt sends the slice it was hashed from (a slice costs the page's main thread), a retry a fresh one", async () => {
+    const { uploader, transport, hasher, clock } = createHarness({ concurrency: 1, retryDelays: [100], random: () => 0.5 });
+    const file = patternFile('same.bin', 20);
+    const done = track(uploader.upload(file));
+    const first = await transport.nextRequest();
+    expect(hasher.blobs).toContain(first.body);
+    first.respond({ status: 500, etag: null });
+    await clock.advance(100);
+    const again = await transport.nextRequest();
+    expect(again.partNumber).toBe(first.partNumber);
+    expect(hasher.blobs).not.toContain(again.body);
+    expect([...new Uint8Array(await again.body.arrayBuffer())]).toEqual([...(await partBytes(file, first.partNumber))]);
+    again.respond();
+    await answerAll(transport);
+    expect(done.state).toBe('resolved');
+  });
+
   it('retries a part the store refused with BadDigest (the same slice, sent again) and completes', async () => {
     const { uploader, transport, api, clock } = createHarness({ concurrency: 1, retryDelays: [100, 200], random: () => 0.5 });
     const file = patternFile('flip.bin', 20);

@@ -6,11 +6,14 @@ import { trackBackgroundWork } from './flush.js';
 export class NodeMd5Hasher implements PartHasher {
   /** Blob sizes in the order they were asked for. */
   readonly requests: number[] = [];
+  /** The blobs hashed, in the order they were asked for. */
+  readonly blobs: Blob[] = [];
   inFlight = 0;
   maxInFlight = 0;
 
   md5(blob: Blob, signal?: AbortSignal): Promise<Uint8Array> {
     this.requests.push(blob.size);
+    this.blobs.push(blob);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     return trackBackgroundWork(

@@ -52,6 +52,8 @@ export class PartCells {
   readonly #scheduler: FrameScheduler;
   #cells: HTMLElement[] = [];
   #drawn: (PartProgress | undefined)[] = [];
+  /** Each cell's --fill as last set: reading it back from the style cost the page more than the drawing. */
+  #fills: string[] = [];
   #parts: readonly PartProgress[] = [];
   #slice: number | null = null;
 
@@ -78,6 +80,7 @@ export class PartCells {
     this.#grid.replaceChildren();
     this.#cells = [];
     this.#drawn = [];
+    this.#fills = [];
   }
 
   #createSlice(): void {
@@ -120,7 +123,10 @@ export class PartCells {
     }
     // Only cells in flight draw a partial fill (see upload.css); the rest need no variable.
     const fill = part.state === 'uploading' || part.state === 'retrying' ? String(cellFill(part)) : '';
-    if (cell.style.getPropertyValue('--fill') !== fill) cell.style.setProperty('--fill', fill);
+    if ((this.#fills[index] ?? '') !== fill) {
+      cell.style.setProperty('--fill', fill);
+      this.#fills[index] = fill;
+    }
     this.#drawn[index] = part;
   }
 }
