@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { PENDING_ABORTS_STORAGE_KEY } from '../client/engine/pending-aborts.js';
 import { chooseFile, expectStoredIntact, fileCard, throttleUpload } from './fixtures.js';
 import { expect, test } from './fault-fixtures.js';
 import { dropEtag, flipByte, internalError, resetMidBody, slowDown, stall } from '../testing/fault-proxy.js';
@@ -106,6 +107,52 @@ test('the store down for 90 s (past every budget): the upload fails clearly, and
   await faulty.storeProxy.up();
   await expect.poll(() => bucket.multipartUploads(), { timeout: 60_000, intervals: [1000] }).toEqual([]);
   expect(await bucket.objectKeys()).toEqual([]);
+});
+
+test('Cancel while the store is down: the abort is kept in localStorage across a reload, and the reloaded page aborts the upload once the store is back', async ({ page, faulty, bucket }) => {
+  test.setTimeout(180_000);
+  const path = await testFile(200 * MB);
+  const name = basename(path);
+  const keptAborts = () => page.evaluate((key) => localStorage.getItem(key), PENDING_ABORTS_STORAGE_KEY);
+  await page.goto(faulty.pageUrl);
+  await throttleUpload(page, 20 * MiB);
+  await chooseFile(page, path);
+  await expect.poll(() => bucket.multipartUploads()).toHaveLength(1);
+  const [upload] = await bucket.multipartUploads();
+  if (upload === undefined) throw new Error('no multipart upload');
+  await expect.poll(() => bucket.storedParts(upload), { timeout: 30_000 }).not.toEqual([]);
+  await faulty.storeProxy.down();
+  const card = fileCard(page, name);
+  await expect(card.getByText('Storage unreachable, retrying')).toBeVisible({ timeout: 20_000 });
+  const deletesBefore = faulty.apiProxy.log.filter((r) => r.method === 'DELETE').length;
+  await card.getByRole('button', { name: 'Cancel' }).click();
+  await expect(card.getByText('Cancelled', { exact: true })).toBeVisible();
+  await expect(card.getByText('Storage unreachable, retrying')).toHaveCount(0);
+  await card.screenshot({ path: test.info().outputPath('cancelled-while-store-down.png') });
+  // The abort was tried (the server could not reach the store) and is kept for later.
+  await expect.poll(() => faulty.apiProxy.log.filter((r) => r.method === 'DELETE').length).toBeGreaterThan(deletesBefore);
+  await expect.poll(keptAborts).toContain(upload.uploadId);
+
+  // In the order the browser reports them, so a retry the old page sent just before the reload does not count.
+  const seen: ('navigated' | 'DELETE')[] = [];
+  page.on('framenavigated', (frame) => frame === page.mainFrame() && seen.push('navigated'));
+  page.on('request', (request) => request.method() === 'DELETE' && seen.push('DELETE'));
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Choose files' })).toBeVisible();
+  // The reloaded page tries the kept abort on its own, while the store is still down.
+  await expect.poll(() => seen.slice(seen.lastIndexOf('navigated')).includes('DELETE'), { timeout: 15_000 }).toBe(true);
+  expect(JSON.parse((await keptAborts()) ?? '[]')).toEqual([expect.objectContaining({ uploadId: upload.uploadId, key: upload.key })]);
+  expect(await bucket.multipartUploads()).toEqual([upload]);
+  expect(await bucket.storedParts(upload)).not.toEqual([]);
+
+  const deletesWhileDown = faulty.apiProxy.log.filter((r) => r.method === 'DELETE').length;
+  await faulty.storeProxy.up();
+  // Retries back off to 16 s (±20 %) between attempts: the store empties within about 20 s of coming back.
+  await expect.poll(() => bucket.multipartUploads(), { timeout: 60_000, intervals: [1000] }).toEqual([]);
+  await expect(bucket.storedParts(upload)).rejects.toThrow(/NoSuchUpload|does not exist/i);
+  await expect.poll(keptAborts, { timeout: 10_000 }).toBeNull();
+  expect(await bucket.objectKeys()).toEqual([]);
+  expect(faulty.apiProxy.log.filter((r) => r.method === 'DELETE').length).toBeGreaterThan(deletesWhileDown);
 });
 
 test.describe('twenty uploads with 10 % of part PUTs faulted', () => {

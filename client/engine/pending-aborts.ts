@@ -19,14 +19,15 @@ export function memoryAbortStorage(): PendingAbortStorage {
   return { load: () => [...kept], save: (sessions) => void (kept = [...sessions]) };
 }
 
-const STORAGE_KEY = 's3-big-upload:pending-aborts';
+/** The localStorage key the kept aborts live under (an array of sessions, as JSON). */
+export const PENDING_ABORTS_STORAGE_KEY = 's3-big-upload:pending-aborts';
 
 /** localStorage, read and written whole (a handful of entries at most); unreadable content counts as empty. */
 export function localAbortStorage(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>, isSession: (value: unknown) => value is UploadSession): PendingAbortStorage {
   return {
     load() {
       try {
-        const value: unknown = JSON.parse(storage.getItem(STORAGE_KEY) ?? '[]');
+        const value: unknown = JSON.parse(storage.getItem(PENDING_ABORTS_STORAGE_KEY) ?? '[]');
         return Array.isArray(value) ? value.filter(isSession) : [];
       } catch {
         return [];
@@ -34,8 +35,8 @@ export function localAbortStorage(storage: Pick<Storage, 'getItem' | 'setItem' |
     },
     save(sessions) {
       try {
-        if (sessions.length === 0) storage.removeItem(STORAGE_KEY);
-        else storage.setItem(STORAGE_KEY, JSON.stringify(sessions));
+        if (sessions.length === 0) storage.removeItem(PENDING_ABORTS_STORAGE_KEY);
+        else storage.setItem(PENDING_ABORTS_STORAGE_KEY, JSON.stringify(sessions));
       } catch {
         // Storage full or blocked: the abort is still retried while the page lives.
       }
