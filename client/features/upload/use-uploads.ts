@@ -5,7 +5,7 @@
  * rate: text and bars change at a rate a person reads, and drawing them does
  * not compete with the uploads for the CPU.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { CancelError, PauseError, type ResumeUnavailableError } from '../../engine/errors.js';
 import type { Uploader } from '../../engine/uploader.js';
 import type { UploadProgress, UploadSession } from '../../engine/types.js';
@@ -246,7 +246,11 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
   return { entries, addFiles, resumeKept, pause, resume, cancel, retry, remove };
 }
 
-/** Engine events reported within one task, handed to the reducer together at the task's end. */
+/**
+ * Engine events reported within one task, handed to the reducer together at the task's end, as a
+ * transition: React renders them in slices it can interrupt, so hundreds of cards changing at once
+ * (1,000 small files finishing) never make one long task, and a click is handled first.
+ */
 class EventBatch {
   readonly #dispatch: (action: { type: 'batch'; actions: readonly EntryAction[] }) => void;
   #pending: EntryAction[] = [];
@@ -264,7 +268,7 @@ class EventBatch {
     if (this.#pending.length === 0) return;
     const actions = this.#pending;
     this.#pending = [];
-    this.#dispatch({ type: 'batch', actions });
+    startTransition(() => this.#dispatch({ type: 'batch', actions }));
   };
 }
 
