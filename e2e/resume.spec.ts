@@ -15,6 +15,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Page } from '@playwright/test';
 import { createS3Client } from '../server/s3/client.js';
 import type { AppServer } from '../testing/app-server.js';
+import { resolveChromium } from '../testing/chromium.js';
 import type { BucketView } from '../testing/bucket.js';
 import { sha256OfFile, testFile } from '../testing/test-file.js';
 import { chooseFile, expect, expectStoredIntact, fileCard, test, throttleUpload, trackPartPuts } from './fixtures.js';
@@ -132,6 +133,9 @@ test.describe('resume after the page is gone', () => {
   });
 
   test('with a kept file handle, Resume on a new page continues without picking the file again', async ({ context, page, app, bucket }) => {
+    // Runs in CI (Debian's Chromium; under CI it is never skipped). npm's headless shell dies reading a kept handle,
+    // a browser bug no page can avoid, so on a machine with only that browser this one test cannot run.
+    test.skip(!resolveChromium().readsKeptFileHandles && process.env.CI !== 'true', `${resolveChromium().source} is a headless shell: its browser process dies when a page reads a FileSystemFileHandle from IndexedDB`);
     // Headless Chromium cannot show the native picker or drag from the desktop, so the handle is a real
     // FileSystemFileHandle from the origin private file system, handed out by a stand-in for the picker.
     const path = await testFile(100 * MB);

@@ -28,6 +28,12 @@ export interface ResolvedChromium {
   source: string;
   /** Variables the browser process needs: library and font paths of the npm build; empty otherwise. */
   env: Record<string, string>;
+  /**
+   * Whether pages can read a FileSystemFileHandle kept in IndexedDB. The npm build is
+   * Chromium's headless shell, whose whole browser process dies when a page reads one
+   * (seen with @sparticuz/chromium 153; Debian's Chromium 156 reads it and grants it).
+   */
+  readsKeptFileHandles: boolean;
 }
 
 export class ChromiumNotFoundError extends Error {
@@ -47,9 +53,9 @@ export function pickChromium(env: NodeJS.ProcessEnv): ResolvedChromium {
   const fromEnv = env.CHROMIUM_PATH?.trim();
   if (fromEnv) {
     if (!existsSync(fromEnv)) throw new ChromiumNotFoundError(`CHROMIUM_PATH=${fromEnv} does not exist`);
-    return { executablePath: fromEnv, source: `CHROMIUM_PATH (${fromEnv})`, env: {} };
+    return { executablePath: fromEnv, source: `CHROMIUM_PATH (${fromEnv})`, env: {}, readsKeptFileHandles: true };
   }
-  if (existsSync(DEBIAN_CHROMIUM)) return { executablePath: DEBIAN_CHROMIUM, source: `Debian's ${DEBIAN_CHROMIUM}`, env: {} };
+  if (existsSync(DEBIAN_CHROMIUM)) return { executablePath: DEBIAN_CHROMIUM, source: `Debian's ${DEBIAN_CHROMIUM}`, env: {}, readsKeptFileHandles: true };
   return npmChromium();
 }
 
@@ -74,6 +80,7 @@ function npmChromium(): ResolvedChromium {
       LD_LIBRARY_PATH: [join(dir, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
       FONTCONFIG_FILE: join(dir, 'fonts.conf'),
     },
+    readsKeptFileHandles: false,
   };
 }
 
