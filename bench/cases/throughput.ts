@@ -20,8 +20,8 @@ import { PEER_PART_SIZE, PEER_QUEUE_SIZE, runPeer } from '../lib/peer-run.js';
 import { cpuBetween } from '../lib/process-cpu.js';
 import { openRgwBenchStore } from '../lib/rgw-store.js';
 import { snapshotRigCpu } from '../lib/rig-cpu.js';
-import { appOnce, appRunOnce, ceilingOnce, startRig, uppyOnce } from '../lib/rig.js';
-import type { Rig } from '../lib/rig.js';
+import { appRunOnce, ceilingOnce, startRig, uppyOnce } from '../lib/rig.js';
+import type { BeforeClose, Rig } from '../lib/rig.js';
 import { formatSize, megabytesPerSecond } from '../lib/size.js';
 import type { BenchCase, Measurement } from '../lib/types.js';
 import { UPPY_CONCURRENCY, UPPY_PART_SIZE } from '../lib/uppy-run.js';
@@ -47,11 +47,18 @@ interface Target {
 type CpuVariant = 'ceiling' | 'app' | 'appChecksumsOff';
 
 /** Runs one variant and, when the target counts CPU, adds its core-seconds per GiB. */
-async function withCpu<T>(target: Target, variant: CpuVariant, bytes: number, run: () => Promise<T>): Promise<T> {
+async function withCpu<T>(target: Target, variant: CpuVariant, bytes: number, run: (beforeClose?: BeforeClose) => Promise<T>): Promise<T> {
   if (target.cpu === undefined) return run();
-  const before = await snapshotRigCpu(target.rig.browser);
-  const result = await run();
-  const spent = cpuBetween(before, await snapshotRigCpu(target.rig.browser));
+  const { browser } = target.rig;
+  const before = await snapshotRigCpu(browser);
+  // The second snapshot is taken while the run's page is open: closing its context ends its renderer,
+  // whose CPU (the MD5 workers' included) would then be missing.
+  let after: Awaited<ReturnType<typeof snapshotRigCpu>> | undefined;
+  const result = await run(async () => {
+    after = await snapshotRigCpu(browser);
+  });
+  if (after === undefined) throw new Error('the run closed its page without taking the CPU snapshot');
+  const spent = cpuBetween(before, after);
   const perGiB = (kind: (name: string) => boolean) => (spent.filter(([name]) => kind(name)).reduce((sum, [, seconds]) => sum + seconds, 0) * 2 ** 30) / bytes;
   target.cpu[variant].browser.push(perGiB((name) => name.startsWith('chromium')));
   target.cpu[variant].server.push(perGiB((name) => !name.startsWith('chromium')));
@@ -95,13 +102,13 @@ export const throughputCase: BenchCase = {
           const { rig } = target;
           const where = target.store === '' ? '' : ` ${target.store}`;
           // Every run deletes its object at once (rig and below): RGW here keeps data in RAM.
-          target.ceiling.push(await withCpu(target, 'ceiling', fileSize, () => ceilingOnce(rig, filePath)));
+          target.ceiling.push(await withCpu(target, 'ceiling', fileSize, (beforeClose) => ceilingOnce(rig, filePath, undefined, beforeClose)));
           log(`throughput round ${round}/${runs}:${where} ceiling ${target.ceiling.at(-1)!.toFixed(1)} MB/s`);
-          const app = await withCpu(target, 'app', fileSize, () => appRunOnce(rig, filePath, fileSize));
+          const app = await withCpu(target, 'app', fileSize, (beforeClose) => appRunOnce(rig, filePath, fileSize, undefined, beforeClose));
           target.app.push(app.megabytesPerSecond);
           target.appLongTasks.push(app.longTasks);
           log(`throughput round ${round}/${runs}:${where} app ${target.app.at(-1)!.toFixed(1)} MB/s`);
-          target.appChecksumsOff.push(await withCpu(target, 'appChecksumsOff', fileSize, () => appOnce(rig.bare, filePath, fileSize)));
+          target.appChecksumsOff.push(await withCpu(target, 'appChecksumsOff', fileSize, async (beforeClose) => (await appRunOnce(rig.bare, filePath, fileSize, undefined, beforeClose)).megabytesPerSecond));
           log(`throughput round ${round}/${runs}:${where} app with checksums off ${target.appChecksumsOff.at(-1)!.toFixed(1)} MB/s`);
           const result = await runPeer(rig.s3, rig.app, filePath, fileSize);
           await deleteObject(rig.s3, rig.app, result.key);
@@ -185,7 +192,7 @@ function cpuMeasurements(target: Target): Measurement[] {
       unit: 'core-s/GiB',
       samples: cpu[variant].browser.map((value) => Math.round(value * 100) / 100),
       better: 'lower',
-      note: 'CPU time of the bench browser\'s processes (CDP SystemInfo) over the run, divided by the GiB moved; the MD5 workers run in the renderer',
+      note: 'CPU time of the bench browser\'s processes (CDP SystemInfo), from before the page opens to before it closes (its renderer included), divided by the GiB moved; the MD5 workers run in the renderer',
     },
     {
       id: `${target.id}.cpu.server.${ids[variant]}`,

@@ -46,17 +46,22 @@ export async function startRig(scope: CleanupScope, options: RigOptions = {}): P
   return { app, browser, s3: openStore(scope, app), bare: { app: bareApp, browser, s3: openStore(scope, bareApp) } };
 }
 
-export async function withPage<T>(rig: RigApp, body: (page: Page) => Promise<T>): Promise<T> {
+/** Runs after the body, while the page's renderer still lives (closing the context ends it). */
+export type BeforeClose = () => Promise<unknown>;
+
+export async function withPage<T>(rig: RigApp, body: (page: Page) => Promise<T>, beforeClose?: BeforeClose): Promise<T> {
   const context = await rig.browser.newContext();
   try {
-    return await body(await context.newPage());
+    const result = await body(await context.newPage());
+    await beforeClose?.();
+    return result;
   } finally {
     await context.close();
   }
 }
 
 /** One ceiling run (through the checksums-off server: the bare page hashes nothing); MB/s of the PUT phase. */
-export async function ceilingOnce(rig: Rig, filePath: string, prepare?: PreparePage): Promise<number> {
+export async function ceilingOnce(rig: Rig, filePath: string, prepare?: PreparePage, beforeClose?: BeforeClose): Promise<number> {
   const { bare } = rig;
   return withPage(bare, async (page) => {
     await openCeilingPage(page, bare.app);
@@ -64,7 +69,7 @@ export async function ceilingOnce(rig: Rig, filePath: string, prepare?: PrepareP
     const result = await runCeiling(page, filePath);
     await deleteObject(bare.s3, bare.app, result.key);
     return megabytesPerSecond(result.bytes, result.putMs);
-  });
+  }, beforeClose);
 }
 
 export interface AppRun {
@@ -75,14 +80,14 @@ export interface AppRun {
 }
 
 /** One app run. */
-export async function appRunOnce(rig: RigApp, filePath: string, bytes: number, prepare?: PreparePage): Promise<AppRun> {
+export async function appRunOnce(rig: RigApp, filePath: string, bytes: number, prepare?: PreparePage, beforeClose?: BeforeClose): Promise<AppRun> {
   return withPage(rig, async (page) => {
     await openAppPage(page, rig.app);
     await prepare?.(page);
     const result = await runApp(page, filePath, bytes);
     await deleteObject(rig.s3, rig.app, result.key);
     return { megabytesPerSecond: megabytesPerSecond(result.bytes, result.totalMs), longTasks: result.longTasks };
-  });
+  }, beforeClose);
 }
 
 /** One app run; MB/s from the input's change to Done. */
