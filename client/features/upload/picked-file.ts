@@ -39,11 +39,6 @@ export function pickedFromDrop(transfer: DataTransfer): Promise<PickedFile[]> {
   return Promise.all(pending);
 }
 
-/** Whether the browser has the File System Access file picker (Chromium on desktop). */
-export function hasFilePicker(target: Window = window): boolean {
-  return typeof (target as WindowWithPicker).showOpenFilePicker === 'function';
-}
-
 /**
  * Opens the File System Access picker. Resolves with the chosen files, with []
  * when the person closed the picker, or with null when the picker cannot be
