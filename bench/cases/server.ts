@@ -17,10 +17,12 @@ import { createHash } from 'node:crypto';
 import { startAppServer } from '../../testing/app-server.js';
 import { startTestApp } from '../../testing/app-harness.js';
 import { startLocalBackend } from '@s3-big-upload/local-s3/testing';
-import { API_ROUTES, UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
-import type { CompleteUploadResponse, CreateUploadResponse, SignPartsResponse } from '../../shared/api.js';
+import { API_ROUTES } from '../../shared/api.js';
+import type { CreateUploadResponse, SignPartsResponse } from '../../shared/api.js';
 import { MAX_SIGN_BATCH, MiB, TiB } from '../../shared/limits.js';
-import { BUSY_CALL_TYPES, runBusyApi } from '../lib/busy-api.js';
+import { runBusyApi } from '../lib/busy-api.js';
+import { CALL_TYPES, noLatencies, postJson, timedUpload } from '../lib/timed-upload.js';
+import type { Latencies } from '../lib/timed-upload.js';
 import type { BusyApiRun } from '../lib/busy-api.js';
 import type { BenchCase, BenchContext, Measurement } from '../lib/types.js';
 
@@ -43,20 +45,8 @@ const BUSY_MOVERS = 100;
 const BUSY_PROBES_PER_SECOND = 20;
 const BUSY_WINDOW_MS = 10_000;
 
-const CALL_TYPES = ['create', 'sign', 'complete'] as const;
-type CallType = (typeof CALL_TYPES)[number];
-
 export class ServerBenchError extends Error {
   override name = 'ServerBenchError';
-}
-
-async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (token !== undefined) headers[UPLOAD_TOKEN_HEADER] = token;
-  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-  const text = await response.text();
-  if (!response.ok) throw new ServerBenchError(`POST ${new URL(url).pathname} answered ${response.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
 }
 
 /** Runs `count` tasks with at most `concurrency` at a time. */
@@ -120,42 +110,11 @@ async function presignRuns(context: BenchContext): Promise<PresignRun[]> {
   }
 }
 
-type Latencies = Record<CallType, number[]>;
-
-async function timed<T>(latencies: Latencies, type: CallType, call: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await call();
-  latencies[type].push(performance.now() - started);
-  return result;
-}
-
-/** One virtual client's upload of a one-part file, timing each API call. */
-async function uploadOnce(baseUrl: string, client: number, body: Blob, latencies: Latencies): Promise<void> {
-  const session = await timed(latencies, 'create', () =>
-    postJson<CreateUploadResponse>(baseUrl + API_ROUTES.uploads, { fileName: `client-${client}.bin`, size: body.size, contentType: 'application/octet-stream' }),
-  );
-  const bytes = new Uint8Array(await body.arrayBuffer());
-  const md5 = createHash('md5').update(bytes);
-  const { parts } = await timed(latencies, 'sign', () =>
-    postJson<SignPartsResponse>(baseUrl + API_ROUTES.sign, { parts: [{ partNumber: 1, md5: md5.copy().digest('base64') }] }, session.token),
-  );
-  const [part] = parts;
-  if (part === undefined) throw new ServerBenchError('sign answered no URL');
-  const put = await fetch(part.url, { method: 'PUT', body, headers: part.headers });
-  const etag = put.headers.get('etag');
-  await put.arrayBuffer();
-  if (!put.ok || etag === null) throw new ServerBenchError(`part PUT answered ${put.status} (ETag ${etag ?? 'missing'})`);
-  const done = await timed(latencies, 'complete', () =>
-    postJson<CompleteUploadResponse>(baseUrl + API_ROUTES.complete, { parts: [{ partNumber: 1, etag }], expectedEtag: `${createHash('md5').update(md5.digest()).digest('hex')}-1` }, session.token),
-  );
-  if (done.size !== body.size) throw new ServerBenchError(`complete stored ${done.size} bytes, expected ${body.size}`);
-}
-
-async function loadRound(baseUrl: string, body: Blob, rounds: number): Promise<Latencies> {
-  const latencies: Latencies = { create: [], sign: [], complete: [] };
+async function loadRound(baseUrl: string, body: Uint8Array<ArrayBuffer>, rounds: number): Promise<Latencies> {
+  const latencies = noLatencies();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
-      for (let round = 0; round < rounds; round += 1) await uploadOnce(baseUrl, client, body, latencies);
+      for (let round = 0; round < rounds; round += 1) await timedUpload(baseUrl, `client-${client}.bin`, body, latencies);
     }),
   );
   return latencies;
@@ -166,7 +125,7 @@ async function latencyRuns(context: BenchContext): Promise<Latencies[]> {
   // would answer 429/409 to the load, not measure it.
   const server = await startAppServer({ RATE_LIMIT: '0', MAX_OPEN_UPLOADS: '0' });
   try {
-    const body = new Blob([new Uint8Array(SMALL_FILE_BYTES).fill(7)]);
+    const body = new Uint8Array(SMALL_FILE_BYTES).fill(7);
     await loadRound(server.url, body, 1); // warm-up: JIT, connections, the store's bucket
     const runs: Latencies[] = [];
     for (let index = 0; index < context.runs; index += 1) {
@@ -198,7 +157,7 @@ async function busyRuns(context: BenchContext): Promise<BusyApiRun[]> {
         probeBytes: SMALL_FILE_BYTES,
       });
       runs.push(run);
-      const line = BUSY_CALL_TYPES.map((type) => `${type} p50 ${percentile(run.latencies[type], 50).toFixed(1)} / p99 ${percentile(run.latencies[type], 99).toFixed(1)} ms`);
+      const line = CALL_TYPES.map((type) => `${type} p50 ${percentile(run.latencies[type], 50).toFixed(1)} / p99 ${percentile(run.latencies[type], 99).toFixed(1)} ms`);
       const failed = run.moverErrors.length + run.probeErrors.length;
       if (failed > 0) context.log(`server busy run ${index + 1}: ${run.moverErrors.length} mover PUTs and ${run.probeErrors.length} probes failed, e.g. ${[...run.moverErrors, ...run.probeErrors][0]}`);
       context.log(`server busy run ${index + 1}: ${run.probes} probe uploads while ${BUSY_MOVERS} uploads stored ${run.moverMegabytesPerSecond.toFixed(0)} MB/s; ${line.join(', ')}`);
@@ -254,7 +213,7 @@ async function run(context: BenchContext): Promise<Measurement[]> {
     `(stored ${busy.map((r) => r.moverMegabytesPerSecond.toFixed(0)).join(', ')} MB/s), while a probe upload (create, sign, ${SMALL_FILE_BYTES / 1024} KiB PUT, complete) ` +
     `starts every ${1000 / BUSY_PROBES_PER_SECOND} ms whether or not the last has answered (open loop); movers and probes are fetch from this process; 2 shared cores; ` +
     `failed mover PUTs per run ${busy.map((r) => r.moverErrors.length).join(', ')}, failed probes per run ${busy.map((r) => r.probeErrors.length).join(', ')} (not in the latencies)`;
-  const busyAll = (run: BusyApiRun) => BUSY_CALL_TYPES.flatMap((type) => run.latencies[type]);
+  const busyAll = (run: BusyApiRun) => CALL_TYPES.flatMap((type) => run.latencies[type]);
   measurements.push(
     {
       id: 'server.busy-api-p50',

@@ -44,6 +44,10 @@ interface Target {
   cpu?: Record<CpuVariant, { browser: number[]; server: number[] }>;
 }
 
+export class ThroughputBenchError extends Error {
+  override name = 'ThroughputBenchError';
+}
+
 type CpuVariant = 'ceiling' | 'app' | 'appChecksumsOff';
 
 /** Runs one variant and, when the target counts CPU, adds its core-seconds per GiB. */
@@ -57,7 +61,7 @@ async function withCpu<T>(target: Target, variant: CpuVariant, bytes: number, ru
   const result = await run(async () => {
     after = await snapshotRigCpu(browser);
   });
-  if (after === undefined) throw new Error('the run closed its page without taking the CPU snapshot');
+  if (after === undefined) throw new ThroughputBenchError('the run closed its page without taking the CPU snapshot');
   const spent = cpuBetween(before, after);
   const perGiB = (kind: (name: string) => boolean) => (spent.filter(([name]) => kind(name)).reduce((sum, [, seconds]) => sum + seconds, 0) * 2 ** 30) / bytes;
   target.cpu[variant].browser.push(perGiB((name) => name.startsWith('chromium')));

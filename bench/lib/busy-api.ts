@@ -6,16 +6,10 @@
  * probe's start, so queueing shows in the figures). What a deployment sees
  * when many people upload at once: the API's answers while bytes flow.
  */
-import { createHash } from 'node:crypto';
 import { API_ROUTES, UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
-import type { CompleteUploadResponse, CreateUploadResponse, SignPartsResponse, SignedPart } from '../../shared/api.js';
-
-export class BusyApiError extends Error {
-  override name = 'BusyApiError';
-}
-
-export const BUSY_CALL_TYPES = ['create', 'sign', 'complete'] as const;
-export type BusyCallType = (typeof BUSY_CALL_TYPES)[number];
+import type { CreateUploadResponse, SignPartsResponse } from '../../shared/api.js';
+import { BenchApiError, md5Of, noLatencies, postJson, putPart, timedUpload } from './timed-upload.js';
+import type { Latencies } from './timed-upload.js';
 
 export interface BusyApiOptions {
   baseUrl: string;
@@ -30,7 +24,7 @@ export interface BusyApiOptions {
 }
 
 export interface BusyApiRun {
-  latencies: Record<BusyCallType, number[]>;
+  latencies: Latencies;
   /** Bytes the movers stored per second during the window. */
   moverMegabytesPerSecond: number;
   probes: number;
@@ -40,25 +34,11 @@ export interface BusyApiRun {
   probeErrors: string[];
 }
 
-async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (token !== undefined) headers[UPLOAD_TOKEN_HEADER] = token;
-  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-  const text = await response.text();
-  if (!response.ok) throw new BusyApiError(`POST ${new URL(url).pathname} answered ${response.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
+/** An error with its cause (fetch's TypeError hides the socket error there). */
+function describe(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${String(error)}${cause}`;
 }
-
-async function put(part: SignedPart, body: Uint8Array<ArrayBuffer>): Promise<string> {
-  const response = await fetch(part.url, { method: 'PUT', body, headers: part.headers });
-  const etag = response.headers.get('etag');
-  await response.arrayBuffer();
-  if (!response.ok || etag === null) throw new BusyApiError(`part PUT answered ${response.status} (ETag ${etag ?? 'missing'})`);
-  return etag;
-}
-
-const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest();
-
 
 /** Mover part numbers cycle over this many parts (each re-PUT replaces the part), so the store's disk use stays bounded. */
 const MOVER_PARTS = 2;
@@ -66,13 +46,13 @@ const MOVER_PARTS = 2;
 async function abort(baseUrl: string, token: string): Promise<void> {
   const response = await fetch(baseUrl + API_ROUTES.uploads, { method: 'DELETE', headers: { [UPLOAD_TOKEN_HEADER]: token } });
   await response.arrayBuffer();
-  if (!response.ok) throw new BusyApiError(`abort answered ${response.status}`);
+  if (!response.ok) throw new BenchApiError(`abort answered ${response.status}`);
 }
 
 export async function runBusyApi(options: BusyApiOptions): Promise<BusyApiRun> {
   const { baseUrl, movers, partSize } = options;
   const moverBody = new Uint8Array(partSize).map((_, i) => (i * 7919) % 251);
-  const moverMd5 = md5(moverBody).toString('base64');
+  const moverMd5 = md5Of(moverBody).toString('base64');
   const sessions = await Promise.all(
     Array.from({ length: movers }, async (_, index) => {
       const session = await postJson<CreateUploadResponse>(baseUrl + API_ROUTES.uploads, {
@@ -80,7 +60,7 @@ export async function runBusyApi(options: BusyApiOptions): Promise<BusyApiRun> {
         size: partSize * 10,
         contentType: 'application/octet-stream',
       });
-      if (session.partSize !== partSize) throw new BusyApiError(`the server plans ${session.partSize}-byte parts, the bench sends ${partSize}`);
+      if (session.partSize !== partSize) throw new BenchApiError(`the server plans ${session.partSize}-byte parts, the bench sends ${partSize}`);
       const parts = Array.from({ length: MOVER_PARTS }, (_, i) => ({ partNumber: i + 1, md5: moverMd5 }));
       const { parts: signed } = await postJson<SignPartsResponse>(baseUrl + API_ROUTES.sign, { parts }, session.token);
       return { token: session.token, signed };
@@ -94,55 +74,31 @@ export async function runBusyApi(options: BusyApiOptions): Promise<BusyApiRun> {
   const moving = sessions.map(async ({ signed }) => {
     for (let n = 0; !stopping; n += 1) {
       try {
-        await put(signed[n % signed.length]!, moverBody);
+        await putPart(signed[n % signed.length]!, moverBody);
         if (!stopping) moved += partSize;
       } catch (error) {
-        const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-        moverErrors.push(`${String(error)}${cause}`);
+        moverErrors.push(describe(error));
       }
     }
   });
 
-  const latencies: Record<BusyCallType, number[]> = { create: [], sign: [], complete: [] };
-  const timed = async <T>(type: BusyCallType, call: () => Promise<T>): Promise<T> => {
-    const callStarted = performance.now();
-    const result = await call();
-    latencies[type].push(performance.now() - callStarted);
-    return result;
-  };
+  const latencies = noLatencies();
   const probeBody = new Uint8Array(options.probeBytes).fill(3);
-  const probeMd5 = md5(probeBody);
-  const probeOnce = async (index: number) => {
-    const session = await timed('create', () =>
-      postJson<CreateUploadResponse>(baseUrl + API_ROUTES.uploads, { fileName: `probe-${index}.bin`, size: probeBody.length, contentType: 'application/octet-stream' }),
-    );
-    const { parts } = await timed('sign', () =>
-      postJson<SignPartsResponse>(baseUrl + API_ROUTES.sign, { parts: [{ partNumber: 1, md5: probeMd5.toString('base64') }] }, session.token),
-    );
-    const etag = await put(parts[0]!, probeBody);
-    const expectedEtag = `${md5(probeMd5).toString('hex')}-1`;
-    const done = await timed('complete', () =>
-      postJson<CompleteUploadResponse>(baseUrl + API_ROUTES.complete, { parts: [{ partNumber: 1, etag }], expectedEtag }, session.token),
-    );
-    if (done.size !== probeBody.length) throw new BusyApiError(`complete stored ${done.size} bytes, expected ${probeBody.length}`);
-  };
   const probes: Promise<void>[] = [];
   const probeErrors: string[] = [];
   const interval = 1000 / options.probesPerSecond;
   for (let index = 0; performance.now() - started < options.windowMs; index += 1) {
     probes.push(
-      probeOnce(index).catch((error: unknown) => {
-        const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-        probeErrors.push(`${String(error)}${cause}`);
+      timedUpload(baseUrl, `probe-${index}.bin`, probeBody, latencies).catch((error: unknown) => {
+        probeErrors.push(describe(error));
       }),
     );
     const nextAt = started + (index + 1) * interval;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, nextAt - performance.now())));
   }
   const seconds = (performance.now() - started) / 1000;
-  const movedInWindow = moved;
   stopping = true;
   await Promise.all([...moving, ...probes]);
   await Promise.all(sessions.map(({ token }) => abort(baseUrl, token)));
-  return { latencies, moverMegabytesPerSecond: movedInWindow / 1e6 / seconds, probes: probes.length, moverErrors, probeErrors };
+  return { latencies, moverMegabytesPerSecond: moved / 1e6 / seconds, probes: probes.length, moverErrors, probeErrors };
 }
