@@ -10,8 +10,9 @@
  *   A closed loop: each client starts its next call when the last answers, so
  *   latency here is 100 ÷ the calls the machine completes per second.
  * - API latency while bytes flow (bench/lib/busy-api.ts): 100 uploads PUT
- *   8 MiB parts through the same kind of server for a window while probe
- *   uploads start at a fixed rate (open loop); p50/p99 of the probes' calls.
+ *   8 MiB parts through the same kind of server (from a child process) for a
+ *   window while probe uploads start at a fixed rate from this process (open
+ *   loop); p50/p99 of the probes' calls.
  */
 import { createHash } from 'node:crypto';
 import { startAppServer } from '../../testing/app-server.js';
@@ -160,7 +161,10 @@ async function busyRuns(context: BenchContext): Promise<BusyApiRun[]> {
       const line = CALL_TYPES.map((type) => `${type} p50 ${percentile(run.latencies[type], 50).toFixed(1)} / p99 ${percentile(run.latencies[type], 99).toFixed(1)} ms`);
       const failed = run.moverErrors.length + run.probeErrors.length;
       if (failed > 0) context.log(`server busy run ${index + 1}: ${run.moverErrors.length} mover PUTs and ${run.probeErrors.length} probes failed, e.g. ${[...run.moverErrors, ...run.probeErrors][0]}`);
-      context.log(`server busy run ${index + 1}: ${run.probes} probe uploads while ${BUSY_MOVERS} uploads stored ${run.moverMegabytesPerSecond.toFixed(0)} MB/s; ${line.join(', ')}`);
+      context.log(
+        `server busy run ${index + 1}: ${run.probes} probe uploads while ${BUSY_MOVERS} uploads stored ${run.moverMegabytesPerSecond.toFixed(0)} MB/s ` +
+          `(the movers' process used ${run.moverCpuSeconds.toFixed(1)} CPU s); ${line.join(', ')}`,
+      );
     }
     return runs;
   } finally {
@@ -210,8 +214,9 @@ async function run(context: BenchContext): Promise<Measurement[]> {
   ];
   const busyNote =
     `real server in its own process (as above); ${BUSY_MOVERS} multipart uploads PUT ${PART_SIZE / MiB} MiB parts back to back for ${BUSY_WINDOW_MS / 1000} s ` +
-    `(stored ${busy.map((r) => r.moverMegabytesPerSecond.toFixed(0)).join(', ')} MB/s), while a probe upload (create, sign, ${SMALL_FILE_BYTES / 1024} KiB PUT, complete) ` +
-    `starts every ${1000 / BUSY_PROBES_PER_SECOND} ms whether or not the last has answered (open loop); movers and probes are fetch from this process; 2 shared cores; ` +
+    `(stored ${busy.map((r) => r.moverMegabytesPerSecond.toFixed(0)).join(', ')} MB/s: part PUTs answered in the window), while a probe upload (create, sign, ${SMALL_FILE_BYTES / 1024} KiB PUT, complete) ` +
+    `starts every ${1000 / BUSY_PROBES_PER_SECOND} ms whether or not the last has answered (open loop); the movers are fetch from a process of their own and the window starts once they have ` +
+    `stored one part per mover (steady state); the probes are fetch from the bench's process, which does nothing else, so their clock is not lagged by the movers' streams; 2 shared cores; ` +
     `failed mover PUTs per run ${busy.map((r) => r.moverErrors.length).join(', ')}, failed probes per run ${busy.map((r) => r.probeErrors.length).join(', ')} (not in the latencies)`;
   const busyAll = (run: BusyApiRun) => CALL_TYPES.flatMap((type) => run.latencies[type]);
   measurements.push(

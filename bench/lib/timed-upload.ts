@@ -36,6 +36,12 @@ export async function putPart(part: SignedPart, body: Uint8Array<ArrayBuffer>): 
   return etag;
 }
 
+/** An error with its cause (fetch's TypeError hides the socket error there). */
+export function describeError(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${String(error)}${cause}`;
+}
+
 export const md5Of = (bytes: Uint8Array) => createHash('md5').update(bytes).digest();
 
 async function timed<T>(latencies: Latencies, type: CallType, call: () => Promise<T>): Promise<T> {
