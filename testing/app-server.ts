@@ -24,12 +24,16 @@ export interface ExternalStore {
 
 export interface AppServerOptions {
   store?: ExternalStore;
+  /** Extra arguments for node before the script, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  nodeArgs?: readonly string[];
 }
 
 export interface AppServer {
   /** The app's origin, e.g. http://127.0.0.1:41234 */
   readonly url: string;
   readonly s3: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; bucket: string };
+  /** The server process's id (a new one after restart), e.g. to read its CPU time from /proc. */
+  readonly pid: number;
   /** Kills the process at once (no graceful shutdown) and starts it again on the same ports and data. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -38,7 +42,7 @@ export interface AppServer {
 const ROOT = new URL('..', import.meta.url).pathname;
 
 export async function startAppServer(extraEnv: Record<string, string> = {}, options: AppServerOptions = {}): Promise<AppServer> {
-  if (options.store !== undefined) return startWithExternalStore(extraEnv, options.store);
+  if (options.store !== undefined) return startWithExternalStore(extraEnv, options.store, options.nodeArgs);
   const dataDir = await mkdtemp(join(tmpdir(), 'e2e-s3-'));
   const port = await freePort();
   const s3Port = await freePort();
@@ -46,7 +50,7 @@ export async function startAppServer(extraEnv: Record<string, string> = {}, opti
   const env: NodeJS.ProcessEnv = { ...serverEnv(port), LOCAL_S3_DIR: dataDir, LOCAL_S3_PORT: String(s3Port), ...extraEnv };
   delete env.S3_ENDPOINT;
 
-  const server = await spawnServer(env, url);
+  const server = await spawnServer(env, url, options.nodeArgs);
   // The embedded store made its random keys on first start, in its data folder.
   const credentials = await readLocalS3Credentials(dataDir);
   if (credentials === undefined) throw new Error(`the embedded store left no credentials in ${dataDir}`);
@@ -57,6 +61,9 @@ export async function startAppServer(extraEnv: Record<string, string> = {}, opti
       region: 'us-east-1',
       ...credentials,
       bucket: 'uploads',
+    },
+    get pid() {
+      return server.pid;
     },
     restart: server.restart,
     async stop() {
@@ -85,7 +92,7 @@ function serverEnv(port: number): NodeJS.ProcessEnv {
   };
 }
 
-async function startWithExternalStore(extraEnv: Record<string, string>, store: ExternalStore): Promise<AppServer> {
+async function startWithExternalStore(extraEnv: Record<string, string>, store: ExternalStore, nodeArgs: readonly string[] = []): Promise<AppServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = {
@@ -98,11 +105,20 @@ async function startWithExternalStore(extraEnv: Record<string, string>, store: E
     S3_FORCE_PATH_STYLE: 'true',
     ...extraEnv,
   };
-  const server = await spawnServer(env, url);
-  return { url, s3: { ...store }, restart: server.restart, stop: server.stop };
+  const server = await spawnServer(env, url, nodeArgs);
+  return {
+    url,
+    s3: { ...store },
+    get pid() {
+      return server.pid;
+    },
+    restart: server.restart,
+    stop: server.stop,
+  };
 }
 
 interface ServerProcess {
+  readonly pid: number;
   /** SIGKILL, then the same command again (same ports, env and data). */
   restart(): Promise<void>;
   /** SIGTERM and wait for the exit. */
@@ -110,12 +126,12 @@ interface ServerProcess {
 }
 
 /** `server/main.ts` in a child process, healthy before this resolves. */
-async function spawnServer(env: NodeJS.ProcessEnv, url: string): Promise<ServerProcess> {
+async function spawnServer(env: NodeJS.ProcessEnv, url: string, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   let child: ChildProcess | undefined;
   let output = '';
   const launch = async () => {
     output = '';
-    child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitForHealth(url, child, () => output);
@@ -131,6 +147,10 @@ async function spawnServer(env: NodeJS.ProcessEnv, url: string): Promise<ServerP
 
   await launch();
   return {
+    get pid() {
+      if (child?.pid === undefined) throw new Error('the server process has no pid');
+      return child.pid;
+    },
     async restart() {
       await kill('SIGKILL');
       await launch();

@@ -4,20 +4,18 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
-  GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListPartsCommand,
 } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { StoredPart } from '../../shared/api.js';
 import { isUploadGone, s3HttpStatus, translateS3Error } from './errors.js';
 import { UploadNotFoundError } from '../errors.js';
 import type { EtagKind, PendingUpload, StoredObject, UploadRef, UploadStore } from './upload-store.js';
 import { contentDisposition } from './content-disposition.js';
-import { PartUrlSigner } from './part-url-signer.js';
+import { UrlSigner } from './url-signer.js';
 
 async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
   try {
@@ -34,12 +32,12 @@ function etagIsMd5(out: { ServerSideEncryption?: string | undefined; SSECustomer
 
 export class S3UploadStore implements UploadStore {
   readonly #client: S3Client;
-  readonly #partSigner: PartUrlSigner;
+  readonly #urlSigner: UrlSigner;
   readonly bucket: string;
 
   constructor(options: { client: S3Client; bucket: string }) {
     this.#client = options.client;
-    this.#partSigner = new PartUrlSigner(options);
+    this.#urlSigner = new UrlSigner(options);
     this.bucket = options.bucket;
   }
 
@@ -52,11 +50,11 @@ export class S3UploadStore implements UploadStore {
   }
 
   signPart(input: UploadRef & { partNumber: number; contentLength: number; contentMd5?: string | undefined; expiresInSeconds: number }): Promise<string> {
-    return this.#partSigner.sign(input);
+    return this.#urlSigner.signPart(input);
   }
 
   signPut(input: { key: string; contentLength: number; contentType: string; contentMd5?: string | undefined; expiresInSeconds: number }): Promise<string> {
-    return this.#partSigner.signPut(input);
+    return this.#urlSigner.signPut(input);
   }
 
   async listParts({ key, uploadId }: UploadRef): Promise<StoredPart[]> {
@@ -158,8 +156,7 @@ export class S3UploadStore implements UploadStore {
   }
 
   async presignGet({ key, fileName, expiresInSeconds }: { key: string; fileName: string; expiresInSeconds: number }): Promise<string> {
-    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentDisposition: contentDisposition(fileName) });
-    return getSignedUrl(this.#client, command, { expiresIn: expiresInSeconds });
+    return this.#urlSigner.signGet({ key, contentDisposition: contentDisposition(fileName), expiresInSeconds });
   }
 
   async checkBucket(): Promise<void> {

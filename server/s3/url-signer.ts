@@ -1,12 +1,15 @@
 /**
- * Presigned UploadPart URLs without the SDK's per-command middleware stack.
+ * Presigned URLs (UploadPart, PutObject, GetObject) without the SDK's
+ * per-command middleware stack.
  *
  * `getSignedUrl` builds and runs a whole command for every URL (endpoint
  * resolution, serialization, retry and checksum middleware): about 0.5 ms of
- * CPU each. A 10,000-part upload needs 10,000 URLs, so the server signs from a
- * request template instead: the SDK resolves the bucket's URL once (path-style
- * or virtual-hosted, custom endpoints), and each part is signed with the SDK's
- * own SigV4 presigner, which caches its signing key.
+ * CPU each. A 10,000-part upload needs 10,000 URLs and every completed file a
+ * download URL, so the server signs from a request template instead: the SDK
+ * resolves the bucket's URL once (path-style or virtual-hosted, custom
+ * endpoints), and each URL is signed with the SDK's own SigV4 presigner, which
+ * caches its signing key, and written out as getSignedUrl writes it (query
+ * sorted, RFC 3986 escapes), so the URLs are the same to the byte.
  */
 import { UploadPartCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -37,6 +40,15 @@ export interface ObjectToSign {
   signingDate?: Date;
 }
 
+export interface ObjectToGet {
+  key: string;
+  /** Signed into the URL as response-content-disposition: the store answers with this Content-Disposition. */
+  contentDisposition: string;
+  expiresInSeconds: number;
+  /** For tests: the signing time (defaults to now). */
+  signingDate?: Date;
+}
+
 interface BucketUrl {
   protocol: string;
   hostname: string;
@@ -50,15 +62,27 @@ type PresignableRequest = Parameters<S3RequestPresigner['presign']>[0];
 
 const PROBE_KEY = 'probe';
 
-/** S3's key encoding: every byte but unreserved characters and "/" percent-encoded (as the SDK does). */
-export function encodeKeyPath(key: string): string {
-  return key
-    .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
-    .join('/');
+/** RFC 3986 escaping, the SDK's escapeUri: every byte but unreserved characters percent-encoded. */
+function escapeUri(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-export class PartUrlSigner {
+/** S3's key encoding: every byte but unreserved characters and "/" percent-encoded (as the SDK does). */
+export function encodeKeyPath(key: string): string {
+  return key.split('/').map(escapeUri).join('/');
+}
+
+/** The query as the SDK's formatUrl writes it: names sorted, names and values RFC 3986-escaped. */
+function queryString(query: Record<string, string | string[] | null | undefined>): string {
+  const pairs: string[] = [];
+  for (const name of Object.keys(query).sort()) {
+    const value = query[name];
+    if (typeof value === 'string') pairs.push(`${escapeUri(name)}=${escapeUri(value)}`);
+  }
+  return pairs.join('&');
+}
+
+export class UrlSigner {
   readonly #client: S3Client;
   readonly #bucket: string;
   readonly #presigner: S3RequestPresigner;
@@ -70,7 +94,7 @@ export class PartUrlSigner {
     this.#presigner = new S3RequestPresigner({ ...options.client.config });
   }
 
-  async sign(part: PartToSign): Promise<string> {
+  async signPart(part: PartToSign): Promise<string> {
     return this.#presign(
       part,
       { partNumber: String(part.partNumber), uploadId: part.uploadId, 'x-id': 'UploadPart' },
@@ -99,10 +123,20 @@ export class PartUrlSigner {
     );
   }
 
-  async #presign(target: { key: string; expiresInSeconds: number; signingDate?: Date }, query: Record<string, string>, headers: Record<string, string>): Promise<string> {
+  /** A GetObject URL that downloads the object under its file name (the Content-Disposition the store answers with). */
+  async signGet(object: ObjectToGet): Promise<string> {
+    return this.#presign(object, { 'response-content-disposition': object.contentDisposition, 'x-id': 'GetObject' }, {}, 'GET');
+  }
+
+  async #presign(
+    target: { key: string; expiresInSeconds: number; signingDate?: Date },
+    query: Record<string, string>,
+    headers: Record<string, string>,
+    method: 'PUT' | 'GET' = 'PUT',
+  ): Promise<string> {
     const base = await this.#resolveBucketUrl();
     const request: PresignableRequest = {
-      method: 'PUT',
+      method,
       protocol: base.protocol,
       hostname: base.hostname,
       ...(base.port !== undefined && { port: base.port }),
@@ -115,11 +149,7 @@ export class PartUrlSigner {
       signableHeaders: new Set(Object.keys(headers)),
       ...(target.signingDate && { signingDate: target.signingDate }),
     });
-    const url = new URL(`${signed.protocol}//${base.host}${signed.path}`);
-    for (const [name, value] of Object.entries(signed.query ?? {})) {
-      if (typeof value === 'string') url.searchParams.append(name, value);
-    }
-    return url.toString();
+    return `${signed.protocol}//${base.host}${signed.path}?${queryString(signed.query ?? {})}`;
   }
 
   /** Asks the SDK once where the bucket lives, by presigning a probe URL and keeping all but the key. */
