@@ -5,7 +5,6 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   HeadBucketCommand,
-  HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListPartsCommand,
 } from '@aws-sdk/client-s3';
@@ -16,6 +15,7 @@ import { UploadNotFoundError } from '../errors.js';
 import type { EtagKind, PendingUpload, StoredObject, UploadRef, UploadStore } from './upload-store.js';
 import { contentDisposition } from './content-disposition.js';
 import { UrlSigner } from './url-signer.js';
+import { ObjectHeadReader } from './object-head-reader.js';
 
 async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
   try {
@@ -33,11 +33,13 @@ function etagIsMd5(out: { ServerSideEncryption?: string | undefined; SSECustomer
 export class S3UploadStore implements UploadStore {
   readonly #client: S3Client;
   readonly #urlSigner: UrlSigner;
+  readonly #heads: ObjectHeadReader;
   readonly bucket: string;
 
   constructor(options: { client: S3Client; bucket: string }) {
     this.#client = options.client;
     this.#urlSigner = new UrlSigner(options);
+    this.#heads = new ObjectHeadReader({ client: options.client, signer: this.#urlSigner });
     this.bucket = options.bucket;
   }
 
@@ -143,16 +145,16 @@ export class S3UploadStore implements UploadStore {
   }
 
   async headObject(key: string): Promise<StoredObject> {
-    const out = await call('HeadObject', async () => {
+    const head = await call('HeadObject', async () => {
       try {
-        return await this.#client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+        return await this.#heads.head(key);
       } catch (error) {
-        // A HEAD has no body, so a missing object is a bare 404 "NotFound", not NoSuchKey.
+        // A HEAD has no body, so a missing object is a bare 404, not NoSuchKey.
         if (s3HttpStatus(error) === 404) throw new UploadNotFoundError({ cause: error });
         throw error;
       }
     });
-    return { etag: out.ETag ?? '', size: out.ContentLength, etagIsMd5: etagIsMd5(out) };
+    return { etag: head.etag, size: head.size, etagIsMd5: etagIsMd5({ ServerSideEncryption: head.serverSideEncryption, SSECustomerAlgorithm: head.sseCustomerAlgorithm }) };
   }
 
   async presignGet({ key, fileName, expiresInSeconds }: { key: string; fileName: string; expiresInSeconds: number }): Promise<string> {

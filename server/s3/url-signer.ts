@@ -59,6 +59,8 @@ interface BucketUrl {
 }
 
 type PresignableRequest = Parameters<S3RequestPresigner['presign']>[0];
+/** A presigned request: the signature is in its query, `host` is the one header it must carry as signed. */
+export type PresignedRequest = PresignableRequest & { headers: { host: string } };
 
 const PROBE_KEY = 'probe';
 
@@ -128,12 +130,27 @@ export class UrlSigner {
     return this.#presign(object, { 'response-content-disposition': object.contentDisposition, 'x-id': 'GetObject' }, {}, 'GET');
   }
 
+  /** A HeadObject request signed in its query, like the URLs: the server's own HEAD (object-head-reader.ts) sends it. */
+  async presignHead(key: string, expiresInSeconds: number): Promise<PresignedRequest> {
+    return this.#presignRequest({ key, expiresInSeconds }, {}, {}, 'HEAD');
+  }
+
   async #presign(
     target: { key: string; expiresInSeconds: number; signingDate?: Date },
     query: Record<string, string>,
     headers: Record<string, string>,
     method: 'PUT' | 'GET' = 'PUT',
   ): Promise<string> {
+    const signed = await this.#presignRequest(target, query, headers, method);
+    return `${signed.protocol}//${signed.headers.host}${signed.path}?${queryString(signed.query ?? {})}`;
+  }
+
+  async #presignRequest(
+    target: { key: string; expiresInSeconds: number; signingDate?: Date },
+    query: Record<string, string>,
+    headers: Record<string, string>,
+    method: 'PUT' | 'GET' | 'HEAD',
+  ): Promise<PresignedRequest> {
     const base = await this.#resolveBucketUrl();
     const request: PresignableRequest = {
       method,
@@ -149,7 +166,7 @@ export class UrlSigner {
       signableHeaders: new Set(Object.keys(headers)),
       ...(target.signingDate && { signingDate: target.signingDate }),
     });
-    return `${signed.protocol}//${base.host}${signed.path}?${queryString(signed.query ?? {})}`;
+    return { ...signed, headers: { ...signed.headers, host: base.host } };
   }
 
   /** Asks the SDK once where the bucket lives, by presigning a probe URL and keeping all but the key. */
