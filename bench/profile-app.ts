@@ -11,7 +11,7 @@
  * metrics: process, main thread, and script / style / layout / other tasks),
  * so other browsers on a shared machine do not count. The last round also
  * reports CPU per process (this browser's from CDP SystemInfo; the server's
- * from /proc). Then one more app run records a CPU profile of the renderer
+ * from /proc) and per thread of the renderer and GPU processes (/proc). Then one more app run records a CPU profile of the renderer
  * (CDP Profiler; kept apart because the profiler itself costs renderer CPU)
  * and prints its top self-time functions. Writes bench/results/app-profile.md
  * (summary) and app-profile.cpuprofile (open in DevTools' Performance panel;
@@ -29,6 +29,7 @@ import { withCleanup } from './lib/cleanup.js';
 import { deleteObject, emulateLink, SLOW_LINK } from './lib/harness.js';
 import { cpuBetween } from './lib/process-cpu.js';
 import { snapshotRigCpu } from './lib/rig-cpu.js';
+import { snapshotThreads, threadCpuBetween } from './lib/thread-cpu.js';
 import { formatRendererCpu, startRendererCpu } from './lib/renderer-cpu.js';
 import type { RendererCpu } from './lib/renderer-cpu.js';
 import { openRgwBenchStore } from './lib/rgw-store.js';
@@ -64,22 +65,32 @@ function cpuTable(rows: [string, number][], wallSeconds: number): string {
   return rows.map(([kind, seconds]) => `| ${kind} | ${seconds.toFixed(2)} s | ${((seconds / wallSeconds) * 100).toFixed(0)} % of one core |`).join('\n');
 }
 
+function threadTable(ceiling: [string, number][], app: [string, number][]): string {
+  const names = [...new Set([...app, ...ceiling].map(([name]) => name))];
+  const of = (rows: [string, number][], name: string) => (rows.find(([row]) => row === name)?.[1] ?? 0).toFixed(2);
+  return names.map((name) => `| ${name} | ${of(ceiling, name)} s | ${of(app, name)} s |`).join('\n');
+}
+
 interface Run {
   mbps: number;
   wall: number;
   renderer: RendererCpu;
   processes: [string, number][];
+  /** Seconds per thread name of the renderer and GPU processes (Linux only). */
+  threads: [string, number][];
   phases: UploadPhases;
 }
 
 async function measured(rig: RigApp, page: Page, upload: () => Promise<{ mbps: number; key: string }>): Promise<Run> {
   const renderer = await startRendererCpu(page);
   const before = await snapshotRigCpu(rig.browser);
+  const threadsBefore = await snapshotThreads(rig.browser);
   const started = performance.now();
   const { mbps, key } = await upload();
   const wall = (performance.now() - started) / 1000;
   const processes = cpuBetween(before, await snapshotRigCpu(rig.browser));
-  const result = { mbps, wall, renderer: await renderer.stop(), processes, phases: await uploadPhases(page) };
+  const threads = threadCpuBetween(threadsBefore, await snapshotThreads(rig.browser))?.byThread ?? [];
+  const result = { mbps, wall, renderer: await renderer.stop(), processes, threads, phases: await uploadPhases(page) };
   await deleteObject(rig.s3, rig.app, key);
   return result;
 }
@@ -191,6 +202,12 @@ async function main(): Promise<void> {
       cpuTable(app.processes, app.wall),
       '',
       'Chromium rows: this browser only (CDP SystemInfo). Server row: /proc, every `server/main.ts` on the machine.',
+      '',
+      '## CPU per thread of the renderer and GPU processes, last round (/proc/<pid>/task; threads of one name summed)',
+      '',
+      '| thread | ceiling | app |',
+      '| --- | ---: | ---: |',
+      threadTable(ceiling.threads, app.threads),
       '',
       `## Renderer main thread, profiled app run (${profiled.mbps.toFixed(1)} MB/s): top self time (CDP Profiler, 1 ms sampling, ${profiledMs.toFixed(0)} ms profiled, ${idleMs.toFixed(0)} ms idle)`,
       '',

@@ -21,8 +21,10 @@ import { cpuBetween } from '../lib/process-cpu.js';
 import { openRgwBenchStore } from '../lib/rgw-store.js';
 import { snapshotRigCpu } from '../lib/rig-cpu.js';
 import { appRunOnce, ceilingOnce, startRig, uppyOnce } from '../lib/rig.js';
-import type { BeforeClose, Rig } from '../lib/rig.js';
+import type { BeforeClose, PreparePage, Rig } from '../lib/rig.js';
 import { formatSize, megabytesPerSecond } from '../lib/size.js';
+import { rendererWithoutWorkers, snapshotThreads, threadCpuBetween } from '../lib/thread-cpu.js';
+import type { ThreadSnapshot } from '../lib/thread-cpu.js';
 import type { BenchCase, Measurement } from '../lib/types.js';
 import { UPPY_CONCURRENCY, UPPY_PART_SIZE } from '../lib/uppy-run.js';
 
@@ -40,8 +42,20 @@ interface Target {
   appChecksumsOff: number[];
   peer: number[];
   uppy: number[];
-  /** Core-seconds per GiB of the browser and of the app server with its store; embedded store only (RGW's own processes are not counted). */
-  cpu?: Record<CpuVariant, { browser: number[]; server: number[] }>;
+  /** Core-seconds per GiB of the browser, its renderer and GPU threads, and the app server with its store; embedded store only (RGW's own processes are not counted). */
+  cpu?: Record<CpuVariant, VariantCpu>;
+}
+
+/** Core-seconds per GiB, one value per run. */
+interface VariantCpu {
+  browser: number[];
+  server: number[];
+  /** The renderer without its dedicated workers (the MD5 workers): what driving and drawing the page cost. */
+  renderer: number[];
+  rendererMain: number[];
+  /** The dedicated workers: the MD5 hashing. */
+  workers: number[];
+  gpu: number[];
 }
 
 export class ThroughputBenchError extends Error {
@@ -50,26 +64,61 @@ export class ThroughputBenchError extends Error {
 
 type CpuVariant = 'ceiling' | 'app' | 'appChecksumsOff';
 
+/** The hooks a run calls: once its page has loaded, and before it closes the page. */
+interface RunHooks {
+  prepare?: PreparePage;
+  beforeClose?: BeforeClose;
+}
+
 /** Runs one variant and, when the target counts CPU, adds its core-seconds per GiB. */
-async function withCpu<T>(target: Target, variant: CpuVariant, bytes: number, run: (beforeClose?: BeforeClose) => Promise<T>): Promise<T> {
-  if (target.cpu === undefined) return run();
+async function withCpu<T>(target: Target, variant: CpuVariant, bytes: number, run: (hooks: RunHooks) => Promise<T>): Promise<T> {
+  if (target.cpu === undefined) return run({});
   const { browser } = target.rig;
   const before = await snapshotRigCpu(browser);
-  // The second snapshot is taken while the run's page is open: closing its context ends its renderer,
+  // Threads from the loaded page on: loading the app (its bundle's evaluation) is not the upload's cost.
+  let threadsBefore: ThreadSnapshot | undefined;
+  // The second snapshots are taken while the run's page is open: closing its context ends its renderer,
   // whose CPU (the MD5 workers' included) would then be missing.
   let after: Awaited<ReturnType<typeof snapshotRigCpu>> | undefined;
-  const result = await run(async () => {
-    after = await snapshotRigCpu(browser);
+  let threadsAfter: ThreadSnapshot | undefined;
+  const result = await run({
+    prepare: async () => {
+      threadsBefore = await snapshotThreads(browser);
+    },
+    beforeClose: async () => {
+      after = await snapshotRigCpu(browser);
+      threadsAfter = await snapshotThreads(browser);
+    },
   });
-  if (after === undefined) throw new ThroughputBenchError('the run closed its page without taking the CPU snapshot');
+  if (after === undefined || threadsBefore === undefined || threadsAfter === undefined) {
+    throw new ThroughputBenchError('the run closed its page without taking the CPU snapshots');
+  }
   const spent = cpuBetween(before, after);
-  const perGiB = (kind: (name: string) => boolean) => (spent.filter(([name]) => kind(name)).reduce((sum, [, seconds]) => sum + seconds, 0) * 2 ** 30) / bytes;
-  target.cpu[variant].browser.push(perGiB((name) => name.startsWith('chromium')));
-  target.cpu[variant].server.push(perGiB((name) => !name.startsWith('chromium')));
+  const perGiB = (seconds: number) => (seconds * 2 ** 30) / bytes;
+  const sum = (kind: (name: string) => boolean) => spent.filter(([name]) => kind(name)).reduce((total, [, seconds]) => total + seconds, 0);
+  const cpu = target.cpu[variant];
+  cpu.browser.push(perGiB(sum((name) => name.startsWith('chromium'))));
+  cpu.server.push(perGiB(sum((name) => !name.startsWith('chromium'))));
+  const threads = threadCpuBetween(threadsBefore, threadsAfter);
+  if (threads !== undefined) {
+    cpu.renderer.push(perGiB(rendererWithoutWorkers(threads)));
+    cpu.rendererMain.push(perGiB(threads.renderer.main));
+    cpu.workers.push(perGiB(threads.renderer.workers));
+    cpu.gpu.push(perGiB(threads.gpu));
+  }
   return result;
 }
 
-const noCpu = () => ({ browser: [], server: [] });
+/** The run's CPU for its log line. */
+function cpuLine(target: Target, variant: CpuVariant): string {
+  const cpu = target.cpu?.[variant];
+  const last = (values: number[] | undefined) => values?.at(-1)?.toFixed(2);
+  if (cpu === undefined || cpu.renderer.length === 0) return '';
+  const workers = variant === 'app' ? `, MD5 workers ${last(cpu.workers)}` : '';
+  return ` · core-s/GiB: renderer without workers ${last(cpu.renderer)} (main thread ${last(cpu.rendererMain)})${workers}, GPU process ${last(cpu.gpu)}, all Chromium ${last(cpu.browser)}`;
+}
+
+const noCpu = (): VariantCpu => ({ browser: [], server: [], renderer: [], rendererMain: [], workers: [], gpu: [] });
 
 
 export const throughputCase: BenchCase = {
@@ -106,14 +155,15 @@ export const throughputCase: BenchCase = {
           const { rig } = target;
           const where = target.store === '' ? '' : ` ${target.store}`;
           // Every run deletes its object at once (rig and below): RGW here keeps data in RAM.
-          target.ceiling.push(await withCpu(target, 'ceiling', fileSize, (beforeClose) => ceilingOnce(rig, filePath, undefined, beforeClose)));
-          log(`throughput round ${round}/${runs}:${where} ceiling ${target.ceiling.at(-1)!.toFixed(1)} MB/s`);
-          const app = await withCpu(target, 'app', fileSize, (beforeClose) => appRunOnce(rig, filePath, fileSize, undefined, beforeClose));
+          target.ceiling.push(await withCpu(target, 'ceiling', fileSize, (hooks) => ceilingOnce(rig, filePath, hooks.prepare, hooks.beforeClose)));
+          log(`throughput round ${round}/${runs}:${where} ceiling ${target.ceiling.at(-1)!.toFixed(1)} MB/s${cpuLine(target, 'ceiling')}`);
+          const app = await withCpu(target, 'app', fileSize, (hooks) => appRunOnce(rig, filePath, fileSize, hooks.prepare, hooks.beforeClose));
           target.app.push(app.megabytesPerSecond);
           target.appLongTasks.push(app.longTasks);
-          log(`throughput round ${round}/${runs}:${where} app ${target.app.at(-1)!.toFixed(1)} MB/s`);
-          target.appChecksumsOff.push(await withCpu(target, 'appChecksumsOff', fileSize, async (beforeClose) => (await appRunOnce(rig.bare, filePath, fileSize, undefined, beforeClose)).megabytesPerSecond));
-          log(`throughput round ${round}/${runs}:${where} app with checksums off ${target.appChecksumsOff.at(-1)!.toFixed(1)} MB/s`);
+          log(`throughput round ${round}/${runs}:${where} app ${target.app.at(-1)!.toFixed(1)} MB/s${cpuLine(target, 'app')}`);
+          const appOff = await withCpu(target, 'appChecksumsOff', fileSize, (hooks) => appRunOnce(rig.bare, filePath, fileSize, hooks.prepare, hooks.beforeClose));
+          target.appChecksumsOff.push(appOff.megabytesPerSecond);
+          log(`throughput round ${round}/${runs}:${where} app with checksums off ${target.appChecksumsOff.at(-1)!.toFixed(1)} MB/s${cpuLine(target, 'appChecksumsOff')}`);
           const result = await runPeer(rig.s3, rig.app, filePath, fileSize);
           await deleteObject(rig.s3, rig.app, result.key);
           target.peer.push(megabytesPerSecond(result.bytes, result.totalMs));
@@ -189,12 +239,14 @@ function cpuMeasurements(target: Target): Measurement[] {
   const { cpu } = target;
   if (cpu === undefined) return [];
   const ids: Record<CpuVariant, string> = { ceiling: 'ceiling', app: 'app', appChecksumsOff: 'app-checksums-off' };
-  return (Object.keys(ids) as CpuVariant[]).flatMap((variant) => [
+  const rounded = (values: number[]) => values.map((value) => Math.round(value * 100) / 100);
+  const threadsNote = 'from the page loaded to before it closes (loading the page is not counted), divided by the GiB moved; /proc/<pid>/task of the browser\'s renderer processes (pids from CDP SystemInfo)';
+  return (Object.keys(ids) as CpuVariant[]).flatMap((variant): Measurement[] => [
     {
       id: `${target.id}.cpu.browser.${ids[variant]}`,
       label: `CPU per GiB, Chromium (all its processes), ${CPU_LABELS[variant]}`,
       unit: 'core-s/GiB',
-      samples: cpu[variant].browser.map((value) => Math.round(value * 100) / 100),
+      samples: rounded(cpu[variant].browser),
       better: 'lower',
       note: 'CPU time of the bench browser\'s processes (CDP SystemInfo), from before the page opens to before it closes (its renderer included), divided by the GiB moved; the MD5 workers run in the renderer',
     },
@@ -202,10 +254,50 @@ function cpuMeasurements(target: Target): Measurement[] {
       id: `${target.id}.cpu.server.${ids[variant]}`,
       label: `CPU per GiB, app server with the embedded store, ${CPU_LABELS[variant]}`,
       unit: 'core-s/GiB',
-      samples: cpu[variant].server.map((value) => Math.round(value * 100) / 100),
+      samples: rounded(cpu[variant].server),
       better: 'lower',
       note: 'CPU time of the server processes (/proc: both rig servers, each with its embedded store on a worker thread) over the run, divided by the GiB moved',
     },
+    ...(cpu[variant].renderer.length === 0
+      ? []
+      : [
+          {
+            id: `${target.id}.cpu.renderer.${ids[variant]}`,
+            label: `Renderer CPU per GiB excluding the hashing workers, ${CPU_LABELS[variant]}`,
+            unit: 'core-s/GiB',
+            samples: rounded(cpu[variant].renderer),
+            better: 'lower' as const,
+            note: `the page's renderer process, all its threads but its dedicated workers (the app's MD5 workers): main thread, compositor, raster, IPC, V8's compiler and GC threads; what driving the upload and drawing its progress cost; ${threadsNote}. Reading the parts for the workers also costs the renderer's IO thread a little, which stays in this figure`,
+          },
+          {
+            id: `${target.id}.cpu.renderer-main.${ids[variant]}`,
+            label: `Renderer main thread CPU per GiB, ${CPU_LABELS[variant]}`,
+            unit: 'core-s/GiB',
+            samples: rounded(cpu[variant].rendererMain),
+            better: 'lower' as const,
+            note: `the renderer's main thread (script, style, layout, paint, XHR events); ${threadsNote}`,
+          },
+          ...(variant === 'app'
+            ? [
+                {
+                  id: `${target.id}.cpu.renderer-workers.app`,
+                  label: 'Renderer hashing workers CPU per GiB, app',
+                  unit: 'core-s/GiB',
+                  samples: rounded(cpu.app.workers),
+                  better: 'lower' as const,
+                  note: `the renderer's dedicated worker threads (the MD5 workers: reading each part and hashing it); ${threadsNote}`,
+                },
+              ]
+            : []),
+          {
+            id: `${target.id}.cpu.gpu.${ids[variant]}`,
+            label: `GPU process CPU per GiB, ${CPU_LABELS[variant]}`,
+            unit: 'core-s/GiB',
+            samples: rounded(cpu[variant].gpu),
+            better: 'lower' as const,
+            note: `Chromium's GPU process, which in headless Chromium also composites the frames the page produces; from the page loaded to before it closes, divided by the GiB moved (/proc, pid from CDP SystemInfo)`,
+          },
+        ]),
   ]);
 }
 

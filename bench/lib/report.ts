@@ -44,6 +44,18 @@ export const RATIOS: readonly Omit<Ratio, 'value'>[] = [
     numerator: 'throughput.app-checksums-off',
     denominator: 'throughput.ceiling',
   },
+  {
+    id: 'cpu.renderer.app/cpu.renderer.ceiling',
+    label: 'Renderer CPU per GiB excluding the hashing workers, app ÷ ceiling (lower is better)',
+    numerator: 'throughput.cpu.renderer.app',
+    denominator: 'throughput.cpu.renderer.ceiling',
+  },
+  {
+    id: 'cpu.renderer.app-checksums-off/cpu.renderer.ceiling',
+    label: 'Renderer CPU per GiB, app with checksums off ÷ ceiling (lower is better)',
+    numerator: 'throughput.cpu.renderer.app-checksums-off',
+    denominator: 'throughput.cpu.renderer.ceiling',
+  },
   { id: 'slow.app/slow.ceiling', label: 'App ÷ ceiling, slow link', numerator: 'slow.app', denominator: 'slow.ceiling' },
   { id: 'app/peer', label: 'App ÷ peer (lib-storage)', numerator: 'throughput.app', denominator: 'throughput.peer' },
   { id: 'rgw.app/rgw.ceiling', label: 'App ÷ ceiling, fast link, Ceph RGW', numerator: 'throughput.rgw.app', denominator: 'throughput.rgw.ceiling' },
