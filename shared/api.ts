@@ -10,18 +10,7 @@ import { MAX_BATCH_FILES, MAX_SIGN_BATCH, S3_MAX_PARTS } from './limits.js';
 
 export const UPLOAD_TOKEN_HEADER = 'x-upload-token';
 
-/** Every API route lives under this prefix. */
-export const API_PREFIX = '/api';
-
-export const API_ROUTES = {
-  config: `${API_PREFIX}/config`, // GET
-  uploads: `${API_PREFIX}/uploads`, // POST create, DELETE abort
-  sign: `${API_PREFIX}/uploads/sign`, // POST
-  parts: `${API_PREFIX}/uploads/parts`, // GET
-  complete: `${API_PREFIX}/uploads/complete`, // POST
-  batch: `${API_PREFIX}/uploads/batch`, // POST: create single-PUT uploads of small files, signed
-  completeBatch: `${API_PREFIX}/uploads/batch/complete`, // POST: complete stored single-PUT uploads, each by its own token
-} as const;
+export { API_PREFIX, API_ROUTES } from './api-routes.js';
 
 const PartNumber = z.number().int().min(1).max(S3_MAX_PARTS);
 

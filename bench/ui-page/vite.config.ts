@@ -5,10 +5,11 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { compileHints } from '../../vite-compile-hints.js';
 import { BENCH_UI_OUT_DIR } from '../lib/build-client.js';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [react()],
+  plugins: [react(), compileHints()],
   build: { outDir: BENCH_UI_OUT_DIR, emptyOutDir: true },
 });

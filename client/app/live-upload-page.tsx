@@ -1,22 +1,22 @@
 /**
- * Wires the real engine: loads the server's config, then creates one uploader
- * (HTTP API + XHR transport) with the server's concurrency, and keeps
- * unfinished uploads in IndexedDB so they can be resumed after a reload.
+ * Loads the server's config and the upload screen's code side by side, then
+ * shows the upload screen (upload-screen.tsx) with that config; says so when
+ * the server cannot be reached.
  */
-import { useEffect, useMemo, useState } from 'react';
-import { CreateUploadResponse, type ClientConfig } from '../../shared/api.js';
-import { createHttpApi } from '../engine/http-api.js';
-import { localAbortStorage } from '../engine/pending-aborts.js';
-import type { UploadSession } from '../engine/types.js';
-import { createUploader } from '../engine/uploader.js';
-import { createWorkerHasher } from '../engine/worker-hasher.js';
-import { createXhrTransport } from '../engine/xhr-transport.js';
-import { createIdbUnfinishedStore } from '../features/upload/idb-unfinished-store.js';
-import { UploadPage } from '../features/upload/upload-page.js';
-import { createWebUploadLocks } from '../features/upload/web-upload-locks.js';
-import { ConfigLoadError, loadClientConfig } from './load-config.js';
+import { startTransition, useEffect, useState, type ComponentType } from 'react';
+import type { ClientConfig } from '../../shared/api.js';
+import { ConfigLoadError, fetchClientConfig } from './load-config.js';
 
-type ConfigState = { kind: 'loading' } | { kind: 'ready'; config: ClientConfig } | { kind: 'failed'; message: string };
+/**
+ * The engine, the upload feature and the schemas are a chunk of their own, fetched while the config
+ * loads: the first script (React and this frame) evaluates in one short task and this code in another.
+ */
+const loadUploadScreen = () => import('./upload-screen.js');
+
+type ConfigState =
+  | { kind: 'loading' }
+  | { kind: 'ready'; config: ClientConfig; UploadScreen: ComponentType<{ config: ClientConfig }> }
+  | { kind: 'failed'; message: string };
 
 export function LiveUploadPage() {
   const [attempt, setAttempt] = useState(0);
@@ -24,14 +24,17 @@ export function LiveUploadPage() {
 
   useEffect(() => {
     const controller = new AbortController();
-    loadClientConfig(fetch, controller.signal).then(
-      (config) => setState({ kind: 'ready', config }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        const message = error instanceof ConfigLoadError ? error.message : 'The upload server could not be reached. Try again in a moment.';
-        setState({ kind: 'failed', message });
-      },
-    );
+    Promise.all([fetchClientConfig(fetch, controller.signal), loadUploadScreen()])
+      .then(([body, screen]) => ({ config: screen.parseClientConfig(body), UploadScreen: screen.ConfiguredUploadPage }))
+      .then(
+        // A transition: React mounts the upload screen in slices that yield to the page.
+        (ready) => startTransition(() => setState({ kind: 'ready', ...ready })),
+        (error: unknown) => {
+          if (controller.signal.aborted) return;
+          const message = error instanceof ConfigLoadError ? error.message : 'The upload server could not be reached. Try again in a moment.';
+          setState({ kind: 'failed', message });
+        },
+      );
     return () => controller.abort();
   }, [attempt]);
 
@@ -59,29 +62,5 @@ export function LiveUploadPage() {
       </div>
     );
   }
-  return <ConfiguredUploadPage config={state.config} />;
-}
-
-function ConfiguredUploadPage({ config }: { config: ClientConfig }) {
-  const services = useMemo(() => {
-    const api = createHttpApi();
-    return {
-      uploader: createUploader({
-        api,
-        transport: createXhrTransport(),
-        hasher: createWorkerHasher(),
-        concurrency: config.concurrency,
-        partIdleTimeoutMs: config.partIdleTimeoutMs,
-        pendingAborts: localAbortStorage(localStorage, isSession),
-        // A file that fits in one part takes one PutObject, created with others in one call.
-        singlePutMaxSize: config.partSize,
-      }),
-      resumable: { store: createIdbUnfinishedStore(), locks: createWebUploadLocks(), api },
-    };
-  }, [config.concurrency, config.partIdleTimeoutMs, config.partSize]);
-  return <UploadPage uploader={services.uploader} limits={config} resumable={services.resumable} />;
-}
-
-function isSession(value: unknown): value is UploadSession {
-  return CreateUploadResponse.safeParse(value).success;
+  return <state.UploadScreen config={state.config} />;
 }

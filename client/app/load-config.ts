@@ -1,14 +1,17 @@
 /**
- * Fetches the server's upload limits once at startup, checked with the shared
- * schema so a mismatched server fails here with a clear message, not later.
+ * Fetches the server's upload limits once at startup. The body is checked with
+ * the shared schema (parse-client-config.ts, with the upload screen's code) so
+ * a mismatched server fails here with a clear message, not later; fetching
+ * needs no schema, so the page's first script does not carry zod.
  */
-import { API_ROUTES, ClientConfig } from '../../shared/api.js';
+import { API_ROUTES } from '../../shared/api-routes.js';
 
 export class ConfigLoadError extends Error {
   override name = 'ConfigLoadError';
 }
 
-export async function loadClientConfig(fetchFn: typeof fetch = globalThis.fetch, signal?: AbortSignal): Promise<ClientConfig> {
+/** GET /api/config: the parsed JSON body (null when it is not JSON), not yet checked against the schema. */
+export async function fetchClientConfig(fetchFn: typeof fetch = globalThis.fetch, signal?: AbortSignal): Promise<unknown> {
   let response: Response;
   try {
     response = await fetchFn(API_ROUTES.config, { signal: signal ?? null, headers: { accept: 'application/json' } });
@@ -19,11 +22,5 @@ export async function loadClientConfig(fetchFn: typeof fetch = globalThis.fetch,
   if (!response.ok) {
     throw new ConfigLoadError(`The upload server is not ready (it answered ${response.status}). Try again in a moment.`);
   }
-  const parsed = ClientConfig.safeParse(await response.json().catch(() => null));
-  if (!parsed.success) {
-    throw new ConfigLoadError('The upload server sent settings this page does not understand. Reload the page; if it persists, the server and page versions differ.', {
-      cause: parsed.error,
-    });
-  }
-  return parsed.data;
+  return response.json().catch(() => null);
 }

@@ -4,7 +4,7 @@
 import { memo } from 'react';
 import type { WaitingFor } from '../../engine/types.js';
 import { isActive, type UploadEntry, type UploadStatus } from './upload-reducer.js';
-import { formatBytes, formatDuration, formatPercent, formatSpeed } from './format.js';
+import { formatBytes, formatCount, formatDuration, formatPercent, formatSpeed } from './format.js';
 import { PartMap } from './part-map.js';
 
 const STATUS_LABELS: Record<UploadStatus, string> = {
@@ -58,7 +58,7 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
           <p className="file-meta">
             {formatBytes(file.size)}
             {file.type ? ` · ${file.type}` : ''}
-            {progress ? ` · ${progress.parts.length.toLocaleString('en')} ${progress.parts.length === 1 ? 'part' : 'parts'}` : ''}
+            {progress ? ` · ${formatCount(progress.parts.length)} ${progress.parts.length === 1 ? 'part' : 'parts'}` : ''}
           </p>
         </div>
         <span className="status-badge" data-status={waitingForSignIn ? 'waiting' : status}>
@@ -131,7 +131,7 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
           <div>
             <dt>Size</dt>
             <dd>
-              {formatBytes(result.size)} <span className="muted">({result.size.toLocaleString('en')} bytes)</span>
+              {formatBytes(result.size)} <span className="muted">({formatCount(result.size)} bytes)</span>
             </dd>
           </div>
           <div>

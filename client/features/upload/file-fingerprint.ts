@@ -4,7 +4,7 @@
  * size). Cheap enough to run on every dropped file that could be a resume;
  * the stored parts themselves are verified part by part before they are skipped.
  */
-import { formatDateTime } from './format.js';
+import { formatCount, formatDateTime } from './format.js';
 
 /** Bytes hashed from the start of the file. */
 export const FINGERPRINT_HEAD_BYTES = 8 * 1024 * 1024;
@@ -33,7 +33,7 @@ export function couldBeSameFile(fingerprint: FileFingerprint, file: Pick<File, '
 /** Whether `file` is the fingerprinted file; when not, a sentence saying what differs. */
 export async function matchFingerprint(fingerprint: FileFingerprint, file: FileLike): Promise<FingerprintMatch> {
   if (file.name !== fingerprint.name) return { same: false, reason: `it is called “${file.name}”, not “${fingerprint.name}”` };
-  if (file.size !== fingerprint.size) return { same: false, reason: `it has ${file.size.toLocaleString('en')} bytes, not ${fingerprint.size.toLocaleString('en')}` };
+  if (file.size !== fingerprint.size) return { same: false, reason: `it has ${formatCount(file.size)} bytes, not ${formatCount(fingerprint.size)}` };
   if ((await headSha256(file)) !== fingerprint.headSha256) {
     return { same: false, reason: 'its content is different: its first bytes are not those of the file this upload started with' };
   }

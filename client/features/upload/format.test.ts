@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatPercent, formatSpeed } from './format.js';
+import { formatBytes, formatCount, formatDuration, formatPercent, formatSpeed } from './format.js';
 
 describe('formatBytes', () => {
   it('uses decimal units with at most three significant figures', () => {
@@ -46,5 +46,18 @@ describe('formatPercent', () => {
     expect(formatPercent(999, 1000)).toBe('99%');
     expect(formatPercent(1000, 1000)).toBe('100%');
     expect(formatPercent(0, 0)).toBe('100%');
+  });
+});
+
+describe('formatCount', () => {
+  it("groups thousands as toLocaleString('en') does", () => {
+    for (const count of [0, 7, 999, 1000, 10_000, 123_456, 1_000_000, 5_497_558_138_880, -1234, Number.MAX_SAFE_INTEGER]) {
+      expect(formatCount(count)).toBe(count.toLocaleString('en'));
+    }
+  });
+
+  it('writes other numbers as they are', () => {
+    expect(formatCount(1.5)).toBe('1.5');
+    expect(formatCount(Number.NaN)).toBe('NaN');
   });
 });

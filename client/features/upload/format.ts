@@ -41,6 +41,15 @@ export function formatPercent(done: number, total: number): string {
   return `${Math.floor((done / total) * 100)}%`;
 }
 
+/**
+ * A count with thousands separators, as `toLocaleString('en')` writes it ("10,000"), without Intl:
+ * a renderer's first Intl number format loads ICU's data, 30-70 ms of the page's main thread.
+ */
+export function formatCount(count: number): string {
+  if (!Number.isSafeInteger(count)) return String(count);
+  return String(count).replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
 /** A moment in the person's locale and time zone, to the minute: "1 Dec 2026, 09:30". */
 export function formatDateTime(epochMs: number): string {
   if (!Number.isFinite(epochMs)) return '–';

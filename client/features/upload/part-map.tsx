@@ -7,6 +7,7 @@
  */
 import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import type { PartProgress } from '../../engine/types.js';
+import { formatCount } from './format.js';
 import { legendOf } from './part-legend.js';
 import { PartCells } from './part-cells.js';
 
@@ -41,7 +42,7 @@ export const PartMap = memo(function PartMap({ fileName, parts, stopped }: PartM
         {legend.map(({ key, swatch, label, count }) => (
           <li key={key}>
             <span className="part-swatch" data-state={swatch} aria-hidden="true" />
-            {label} <span className="part-count">{count.toLocaleString('en')}</span>
+            {label} <span className="part-count">{formatCount(count)}</span>
           </li>
         ))}
       </ul>
