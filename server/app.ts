@@ -8,7 +8,6 @@ import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { API_PREFIX, API_ROUTES } from '../shared/api.js';
 import type { ClientConfig } from '../shared/api.js';
 import type { Clock } from './clock.js';
@@ -18,6 +17,7 @@ import type { Metrics } from './metrics.js';
 import { authenticate } from './middleware/auth.js';
 import type { TrustProxyFn } from './middleware/auth.js';
 import { jsonBody, refuseDeclaredOversize } from './middleware/json-body.js';
+import { requestLog } from './middleware/request-log.js';
 import { apiNotFound, createErrorHandler, methodNotAllowed } from './middleware/error-handler.js';
 import { createOpsRouter } from './routes/ops.js';
 import { perClientRateLimit, perUploadRateLimit } from './middleware/rate-limits.js';
@@ -64,11 +64,6 @@ function securityHeaders(publicOrigin: string, storageOrigin: string) {
   });
 }
 
-/** A token sent in a query (refused anyway) must not reach the logs. */
-export function redactTokenParams(url: string): string {
-  return url.replace(/([?&][^=&]*token[^=&]*=)[^&]*/gi, '$1[redacted]');
-}
-
 function requestTimer(metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     const stop = metrics.requestDuration.startTimer();
@@ -88,22 +83,8 @@ export function createApp(deps: AppDeps): Express {
   // Behind a load balancer the client's address is in X-Forwarded-For; rate limits and logs need it.
   app.set('trust proxy', config.trustProxy);
 
-  app.use(
-    pinoHttp({
-      logger,
-      customProps: (_req, res) => {
-        const uploadId: unknown = (res as Response).locals?.uploadId;
-        return typeof uploadId === 'string' ? { uploadId } : {};
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      quietReqLogger: true,
-      // One compact line per request; the upload token is a credential and never logged.
-      serializers: {
-        req: (req: { id?: unknown; method?: unknown; url?: unknown }) => ({ id: req.id, method: req.method, url: redactTokenParams(String(req.url)) }),
-        res: (res: { statusCode?: unknown }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  // One compact line per request; the upload token is a credential and never logged.
+  app.use(requestLog(logger));
   app.use(requestTimer(metrics));
   // Nothing this app serves takes a body over the JSON limit: refuse a larger declared one before reading it.
   app.use(refuseDeclaredOversize(JSON_BODY_LIMIT));
