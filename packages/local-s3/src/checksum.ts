@@ -9,32 +9,28 @@ import type { IncomingMessage } from 'node:http';
 import { crc32 } from 'node:zlib';
 import { S3Error } from './s3-error.js';
 
-type Algorithm = 'crc32' | 'sha1' | 'sha256';
+export type ChecksumAlgorithm = 'crc32' | 'sha1' | 'sha256';
+
+/** The checksum a request carries (or announces a trailer for) that we can verify. */
+export function checksumAlgorithmOf(req: IncomingMessage): ChecksumAlgorithm | undefined {
+  const trailer = req.headers['x-amz-trailer'];
+  const names = [...(typeof trailer === 'string' ? [trailer.trim().toLowerCase()] : []), ...Object.keys(req.headers)];
+  for (const name of names) {
+    const m = /^x-amz-checksum-(crc32|sha1|sha256)$/.exec(name);
+    if (m) return m[1] as ChecksumAlgorithm;
+  }
+  return undefined;
+}
 
 export class ChecksumMeter {
-  readonly algorithm: Algorithm;
-  readonly headerName: string;
   #crc = 0;
   readonly #hash: Hash | undefined;
 
-  private constructor(algorithm: Algorithm) {
-    this.algorithm = algorithm;
-    this.headerName = `x-amz-checksum-${algorithm}`;
+  constructor(algorithm: ChecksumAlgorithm) {
     this.#hash = algorithm === 'crc32' ? undefined : createHash(algorithm);
   }
 
-  /** A meter when the request carries (or announces a trailer for) a checksum we can verify. */
-  static forRequest(req: IncomingMessage): ChecksumMeter | undefined {
-    const trailer = req.headers['x-amz-trailer'];
-    const names = [...(typeof trailer === 'string' ? [trailer.trim().toLowerCase()] : []), ...Object.keys(req.headers)];
-    for (const name of names) {
-      const m = /^x-amz-checksum-(crc32|sha1|sha256)$/.exec(name);
-      if (m) return new ChecksumMeter(m[1] as Algorithm);
-    }
-    return undefined;
-  }
-
-  update(chunk: Buffer): void {
+  update(chunk: Uint8Array): void {
     if (this.#hash) this.#hash.update(chunk);
     else this.#crc = crc32(chunk, this.#crc);
   }
@@ -47,15 +43,18 @@ export class ChecksumMeter {
   }
 }
 
+/** Compares the body's computed checksum with the one its header or aws-chunked trailer gave, if any. */
 export function verifyTrailingChecksum(
-  meter: ChecksumMeter,
+  algorithm: ChecksumAlgorithm,
+  computedBase64: string,
   trailers: ReadonlyMap<string, string> | undefined,
   req: IncomingMessage,
 ): void {
-  const fromHeader = req.headers[meter.headerName];
-  const provided = trailers?.get(meter.headerName) ?? (typeof fromHeader === 'string' ? fromHeader : undefined);
+  const headerName = `x-amz-checksum-${algorithm}`;
+  const fromHeader = req.headers[headerName];
+  const provided = trailers?.get(headerName) ?? (typeof fromHeader === 'string' ? fromHeader : undefined);
   if (provided === undefined) return;
-  if (provided.trim() !== meter.digestBase64()) {
-    throw new S3Error(400, 'BadDigest', `The ${meter.algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
+  if (provided.trim() !== computedBase64) {
+    throw new S3Error(400, 'BadDigest', `The ${algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
   }
 }

@@ -1,67 +1,48 @@
 /**
- * The last stage of an ingest: writes each batch of chunks with one writev and
- * hashes the batch (MD5, plus whatever the request needs verified) while that
- * write runs in libuv's thread pool.
+ * The last stage of an ingest: hands each batch of chunks to a body writer
+ * thread (body-writer-pool.ts), which appends it to the temp file and hashes
+ * it (MD5, plus whatever the request needs verified), so neither the bytes'
+ * hashing nor their writes run on the store's own thread.
  */
-import { createHash } from 'node:crypto';
-import type { Hash } from 'node:crypto';
-import { open } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import type { ChecksumMeter } from './checksum.js';
+import type { BodyDigestRequest, BodyDigests, BodyWrite, BodyWriterPool } from './body-writer-pool.js';
 import { s3Errors } from './s3-error.js';
 
-const HIGH_WATER_MARK = 8 * 1024 * 1024;
-const MAX_IOVECS = 512;
+/** Bytes buffered before the stream holds the client back; also the largest batch a writer thread gets in one go. */
+const HIGH_WATER_MARK = 1024 * 1024;
 
 export interface SinkOptions {
   path: string;
   /** Bytes beyond this are refused (InvalidRequest) and never written. */
   limit: number;
-  withSha256: boolean;
-  checksum: ChecksumMeter | undefined;
-}
-
-async function writeAll(file: FileHandle, buffers: Buffer[]): Promise<void> {
-  for (let start = 0; start < buffers.length; start += MAX_IOVECS) {
-    let batch = buffers.slice(start, start + MAX_IOVECS);
-    let total = batch.reduce((n, b) => n + b.length, 0);
-    while (total > 0) {
-      const { bytesWritten } = await file.writev(batch);
-      total -= bytesWritten;
-      if (total === 0) break;
-      // Partial write: drop what was written and retry the rest.
-      let skip = bytesWritten;
-      const rest: Buffer[] = [];
-      for (const b of batch) {
-        if (skip >= b.length) skip -= b.length;
-        else {
-          rest.push(skip > 0 ? b.subarray(skip) : b);
-          skip = 0;
-        }
-      }
-      batch = rest;
-    }
-  }
+  digests: BodyDigestRequest;
+  writers: BodyWriterPool;
 }
 
 export class DigestingFileSink extends Writable {
   size = 0;
-  readonly md5: Hash = createHash('md5');
-  readonly sha256: Hash | undefined;
+  /** Set once the stream finished: the file is closed and complete. */
+  digests: BodyDigests | undefined;
   readonly #options: SinkOptions;
-  #file: FileHandle | undefined;
+  #write: BodyWrite | undefined;
 
   constructor(options: SinkOptions) {
     super({ highWaterMark: HIGH_WATER_MARK });
     this.#options = options;
-    this.sha256 = options.withSha256 ? createHash('sha256') : undefined;
+  }
+
+  /** Destroys the stream and resolves once its file is closed (the caller may then remove it). */
+  async discard(): Promise<void> {
+    if (this.closed) return;
+    const closed = new Promise<void>((resolve) => this.once('close', () => resolve()));
+    this.destroy();
+    await closed;
   }
 
   override _construct(callback: (error?: Error | null) => void): void {
-    open(this.#options.path, 'wx').then(
-      (file) => {
-        this.#file = file;
+    this.#options.writers.open(this.#options.path, this.#options.limit, this.#options.digests).then(
+      (write) => {
+        this.#write = write;
         callback();
       },
       (error: Error) => callback(error),
@@ -80,44 +61,39 @@ export class DigestingFileSink extends Writable {
       return;
     }
     this.size += batchSize;
-    const file = this.#file;
-    if (!file) {
+    const write = this.#write;
+    if (!write) {
       callback(new Error('file not open'));
       return;
     }
-    // Start the write first and hash while the thread pool copies the same (unchanging) buffers.
-    const written = writeAll(file, buffers);
-    for (const buffer of buffers) {
-      this.md5.update(buffer);
-      this.sha256?.update(buffer);
-      this.#options.checksum?.update(buffer);
-    }
-    written.then(
+    // The chunks are the last stage's: nothing reads them after this, so they may move to the writer thread.
+    write.write(buffers).then(
       () => callback(),
       (error: Error) => callback(error),
     );
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    const file = this.#file;
-    this.#file = undefined;
-    if (!file) {
-      callback();
+    const write = this.#write;
+    if (!write) {
+      callback(new Error('file not open'));
       return;
     }
-    file.close().then(() => callback(), (error: Error) => callback(error));
+    write.finish().then(
+      (digests) => {
+        this.digests = digests;
+        callback();
+      },
+      (error: Error) => callback(error),
+    );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    const file = this.#file;
-    this.#file = undefined;
-    if (!file) {
+    const write = this.#write;
+    if (!write || this.digests !== undefined) {
       callback(error);
       return;
     }
-    file.close().then(
-      () => callback(error),
-      () => callback(error),
-    );
+    void write.discard().then(() => callback(error));
   }
 }

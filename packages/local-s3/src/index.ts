@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { CorsRule } from './cors.js';
 import { answerClientError } from './client-error.js';
+import { BodyWriterPool } from './body-writer-pool.js';
 import { DiskStore } from './disk-store.js';
 import { loadOrCreateCredentials } from './credentials-file.js';
 import { DEFAULT_BODY_IDLE_TIMEOUT_MS } from './request-body.js';
@@ -91,8 +92,11 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const cors = defaultBucketCors(options.corsOrigins ?? ['*']);
   if (!(await store.createBucket(bucket, cors, now()))) await store.setCors(bucket, cors);
 
+  const bodyWriters = new BodyWriterPool();
+  bodyWriters.warmUp();
   const handler = createRequestHandler({
     store,
+    bodyWriters,
     now,
     region,
     ownerId: 'local-s3-owner',
@@ -107,13 +111,18 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   // Expect: 100-continue is answered by the handler once auth and upload checks pass, so a
   // refused request does not make the client send its body first (as S3 does).
   server.on('checkContinue', handler);
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolveListen();
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolveListen();
+      });
     });
-  });
+  } catch (error) {
+    await bodyWriters.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const endpointHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
@@ -122,10 +131,12 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     accessKeyId,
     secretAccessKey,
     bucket,
-    close: () =>
-      new Promise<void>((resolveClose, reject) => {
+    async close() {
+      await new Promise<void>((resolveClose, reject) => {
         server.close((error) => (error ? reject(error) : resolveClose()));
         server.closeAllConnections();
-      }),
+      });
+      await bodyWriters.close();
+    },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Streams a request body to a temp file with backpressure, hashing MD5 (and
- * SHA-256 only when the payload hash is signed) in the same pass. The caller
- * renames the temp file into place; on any failure the temp file is removed.
+ * SHA-256 only when the payload hash is signed) in the same pass, on a body
+ * writer thread. The caller renames the temp file into place; on any failure
+ * the temp file is removed.
  */
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -10,7 +11,8 @@ import type { PayloadMode } from './authenticate.js';
 import { AwsChunkedDecoder } from './aws-chunked-decoder.js';
 import { requestBody } from './request-body.js';
 import { S3Error, s3Errors } from './s3-error.js';
-import { ChecksumMeter, verifyTrailingChecksum } from './checksum.js';
+import type { BodyWriterPool } from './body-writer-pool.js';
+import { checksumAlgorithmOf, verifyTrailingChecksum } from './checksum.js';
 import { DigestingFileSink } from './digesting-file-sink.js';
 
 export interface IngestOptions {
@@ -18,6 +20,7 @@ export interface IngestOptions {
   tempPath: string;
   /** Largest body S3 accepts for this operation (5 GiB for PutObject and UploadPart). */
   maxSize: number;
+  writers: BodyWriterPool;
 }
 
 export interface IngestedBody {
@@ -52,8 +55,8 @@ export async function ingestBody(req: IncomingMessage, options: IngestOptions): 
   const expected = declaredLength(req, chunked);
   if (expected > options.maxSize) throw s3Errors.entityTooLarge(expected, options.maxSize);
   const md5Expected = expectedMd5Hex(req);
-  const checksum = ChecksumMeter.forRequest(req);
-  const sink = new DigestingFileSink({ path: options.tempPath, limit: expected, withSha256: payload.kind === 'sha256', checksum });
+  const checksum = checksumAlgorithmOf(req);
+  const sink = new DigestingFileSink({ path: options.tempPath, limit: expected, digests: { sha256: payload.kind === 'sha256', checksum }, writers: options.writers });
   const decoder = chunked ? new AwsChunkedDecoder({ chain: payload.kind === 'chunked-signed' ? payload.chain : undefined }) : undefined;
   try {
     try {
@@ -63,19 +66,21 @@ export async function ingestBody(req: IncomingMessage, options: IngestOptions): 
       if (error instanceof S3Error) throw error;
       throw s3Errors.incompleteBody();
     }
-    if (sink.size !== expected) throw s3Errors.incompleteBody();
-    const md5Hex = sink.md5.digest('hex');
+    const digests = sink.digests;
+    if (sink.size !== expected || digests === undefined) throw s3Errors.incompleteBody();
+    const { md5Hex } = digests;
     if (md5Expected !== undefined && md5Expected !== md5Hex) {
       throw s3Errors.badDigest(Buffer.from(md5Expected, 'hex').toString('base64'), Buffer.from(md5Hex, 'hex').toString('base64'));
     }
     if (payload.kind === 'sha256') {
-      const computed = sink.sha256?.digest('hex') ?? '';
+      const computed = digests.sha256Hex ?? '';
       if (computed !== payload.expected) throw s3Errors.sha256Mismatch(payload.expected, computed);
     }
-    if (checksum) verifyTrailingChecksum(checksum, decoder?.trailers, req);
+    if (checksum) verifyTrailingChecksum(checksum, digests.checksumBase64 ?? '', decoder?.trailers, req);
     return { size: sink.size, md5Hex };
   } catch (error) {
-    sink.destroy();
+    // The writer thread closes the file first, so nothing is written to it after it is removed.
+    await sink.discard();
     await rm(options.tempPath, { force: true });
     throw error;
   }

@@ -39,7 +39,7 @@ export const createMultipartUpload: Operation = async ({ req, res, target, signe
   );
 };
 
-export const uploadPart: Operation = async ({ req, res, target, payload }, { store, now }) => {
+export const uploadPart: Operation = async ({ req, res, target, payload }, { store, now, bodyWriters }) => {
   const partText = queryValue(target.query, 'partNumber') ?? '';
   const partNumber = /^\d+$/.test(partText) ? Number(partText) : NaN;
   if (!(partNumber >= 1 && partNumber <= MAX_PART_NUMBER)) {
@@ -50,7 +50,7 @@ export const uploadPart: Operation = async ({ req, res, target, payload }, { sto
   if (!store.bucket(target.bucket)) throw s3Errors.noSuchBucket(target.bucket);
   store.upload(target.bucket, target.key, uploadId);
   const tempPath = store.tempPath();
-  const body = await ingestBody(req, { payload, tempPath, maxSize: MAX_PART_SIZE });
+  const body = await ingestBody(req, { payload, tempPath, maxSize: MAX_PART_SIZE, writers: bodyWriters });
   const etag = `"${body.md5Hex}"`;
   try {
     await store.commitPart(target.bucket, target.key, uploadId, tempPath, { partNumber, size: body.size, etag, lastModified: now() });

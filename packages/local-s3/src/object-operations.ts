@@ -11,11 +11,11 @@ import type { ObjectMeta } from './store-model.js';
 
 export const MAX_SINGLE_PUT = 5 * 1024 ** 3;
 
-export const putObject: Operation = async ({ req, res, target, payload, signedHeaders }, { store, now }) => {
+export const putObject: Operation = async ({ req, res, target, payload, signedHeaders }, { store, now, bodyWriters }) => {
   if (req.headers['x-amz-copy-source'] !== undefined) throw s3Errors.notImplemented();
   if (!store.bucket(target.bucket)) throw s3Errors.noSuchBucket(target.bucket);
   const tempPath = store.tempPath();
-  const body = await ingestBody(req, { payload, tempPath, maxSize: MAX_SINGLE_PUT });
+  const body = await ingestBody(req, { payload, tempPath, maxSize: MAX_SINGLE_PUT, writers: bodyWriters });
   const etag = `"${body.md5Hex}"`;
   await store.commitObject(target.bucket, target.key, tempPath, {
     size: body.size,
