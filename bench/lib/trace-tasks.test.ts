@@ -36,10 +36,19 @@ describe('trace long tasks', () => {
         ],
       },
     ]);
-    expect(longTaskReport(events)).toContain('1 over 50 ms of wall time, the longest of them 30 ms of CPU');
+    expect(report.busiest.map((found) => [found.atMs, found.cpuMs])).toEqual([
+      [249, 40],
+      [99, 30],
+      [0, 9],
+    ]);
+    expect(longTasks(events, 50, 1).busiest).toHaveLength(1);
+    const text = longTaskReport(events, 2);
+    expect(text).toContain('1 over 50 ms of wall time, the longest of them 30 ms of CPU');
+    expect(text).toContain('The 2 tasks with the most CPU');
+    expect(text).toContain('- at 249 ms: 40 ms wall, 40 ms CPU — ');
   });
 
   it('reports nothing without a renderer main thread', () => {
-    expect(longTasks([task(1, 1, 0, 90_000, 90_000)])).toEqual({ tasks: 0, busyMs: 0, cpuMs: 0, long: [] });
+    expect(longTasks([task(1, 1, 0, 90_000, 90_000)])).toEqual({ tasks: 0, busyMs: 0, cpuMs: 0, long: [], busiest: [] });
   });
 });
