@@ -69,6 +69,7 @@ export interface UploadRunOptions {
   onSession?: ((session: UploadSession) => void) | undefined;
   onStartOver?: ((reason: ResumeUnavailableError) => void) | undefined;
   onProgress?: ((progress: UploadProgress) => void) | undefined;
+  progressIntervalMs?: number | undefined;
   onWait?: ((wait: UploadWait) => void) | undefined;
 }
 
@@ -262,7 +263,12 @@ export class UploadRun implements PartSource {
     this.#plan = plan;
     const sizes = Array.from({ length: plan.partCount }, (_, i) => partLength(plan, i + 1));
     this.#missingEtags = new MissingEtagJudge(plan.partCount);
-    this.#progress = new ProgressTracker({ partSizes: sizes, clock: this.#deps.clock, onProgress: this.#options.onProgress });
+    this.#progress = new ProgressTracker({
+      partSizes: sizes,
+      clock: this.#deps.clock,
+      onProgress: this.#options.onProgress,
+      throttleMs: this.#options.progressIntervalMs,
+    });
     // Resume: a stored part counts only when its size matches the plan; others are sent again.
     for (const part of stored) {
       if (sizes[part.partNumber - 1] === part.size) {

@@ -61,6 +61,28 @@ describe('progress', () => {
     expect(current?.parts[3]).toBe(previous?.parts[3]);
   });
 
+  it('reports at most once per progressIntervalMs when the caller asks for a slower rate', async () => {
+    const { uploader, transport, clock } = createHarness({ concurrency: 2 });
+    const events: UploadProgress[] = [];
+    track(uploader.upload(fakeFile('r.bin', 40), { onProgress: (p) => events.push(p), progressIntervalMs: 500 }));
+    const [one] = await transport.takeAll();
+    // Past the window of the parts' start (and its trailing emission).
+    await clock.advance(1_500);
+    const before = events.length;
+    one?.progress(3);
+    await flush();
+    expect(events.length - before).toBe(1);
+    for (let sent = 4; sent <= 9; sent += 1) {
+      await clock.advance(50);
+      one?.progress(sent);
+    }
+    // 300 ms after the last emission: still inside the 500 ms window.
+    expect(events.length - before).toBe(1);
+    await clock.advance(200);
+    expect(events.length - before).toBe(2);
+    expect(events.at(-1)?.parts[0]?.sentBytes).toBe(9);
+  });
+
   it('measures a smoothed speed and an ETA from the clock', async () => {
     const { uploader, transport, clock } = createHarness({ concurrency: 1, partSize: 1000 });
     const events: UploadProgress[] = [];

@@ -68,6 +68,8 @@ export interface UploadOptions {
   /** Called when the given session can no longer be resumed (token expired, upload gone); a new upload is created after it. */
   onStartOver?: (reason: ResumeUnavailableError) => void;
   onProgress?: (progress: UploadProgress) => void;
+  /** onProgress is called at most once per this many ms (a part failing is reported at once); default 50. */
+  progressIntervalMs?: number;
   /** Called with 'sign-in' when the upload waits for the person to sign in again, and null once it goes on. */
   onWait?: (wait: UploadWait) => void;
 }

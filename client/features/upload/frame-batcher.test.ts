@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { FrameBatcher, type FrameScheduler } from './frame-batcher.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FrameBatcher, throttleScheduler, type FrameScheduler } from './frame-batcher.js';
 
 /** A frame clock the test advances by hand. */
 class ManualFrames implements FrameScheduler {
@@ -72,5 +72,40 @@ describe('FrameBatcher', () => {
     batcher.dispose();
     frames.frame();
     expect(flushed).toHaveLength(1);
+  });
+});
+
+describe('throttleScheduler', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    // The page's window, whose timers the fake clock now drives.
+    vi.stubGlobal('window', globalThis);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  it('ticks after the current task when the last tick is a full interval ago, else when the interval is up', () => {
+    const now = () => Date.now();
+    const batcher = (ticks: number[]) => new FrameBatcher<string, number>((batch) => ticks.push(batch.get('a')!), throttleScheduler(500, now));
+    const ticks: number[] = [];
+    const progress = batcher(ticks);
+    progress.push('a', 1);
+    progress.push('a', 2);
+    expect(ticks).toEqual([]);
+    vi.advanceTimersByTime(0);
+    expect(ticks).toEqual([2]);
+    vi.advanceTimersByTime(100);
+    progress.push('a', 3);
+    vi.advanceTimersByTime(399);
+    expect(ticks).toEqual([2]);
+    vi.advanceTimersByTime(1);
+    expect(ticks).toEqual([2, 3]);
+    // A quiet spell: the next value goes out at once.
+    vi.advanceTimersByTime(2_000);
+    progress.push('a', 4);
+    vi.advanceTimersByTime(0);
+    expect(ticks).toEqual([2, 3, 4]);
   });
 });

@@ -14,10 +14,23 @@ export const animationFrameScheduler: FrameScheduler = {
   cancel: (handle) => cancelAnimationFrame(handle),
 };
 
-/** Ticks `ms` after a request: a human rate for text and bars, far below the frame rate. */
-export function intervalScheduler(ms: number): FrameScheduler {
+/**
+ * Ticks at most once per `ms`: at once (after the current task, so values pushed
+ * together still make one batch) when the last tick is at least `ms` ago, else
+ * when it is. A human rate for text and bars, far below the frame rate, and no
+ * added delay for an update that comes after a quiet spell.
+ */
+export function throttleScheduler(ms: number, now: () => number = () => performance.now()): FrameScheduler {
+  let last = Number.NEGATIVE_INFINITY;
   return {
-    request: (callback) => window.setTimeout(callback, ms),
+    request: (callback) =>
+      window.setTimeout(
+        () => {
+          last = now();
+          callback();
+        },
+        Math.max(0, last + ms - now()),
+      ),
     cancel: (handle) => window.clearTimeout(handle),
   };
 }

@@ -1,9 +1,10 @@
 /**
  * The only place React touches the engine: starts, pauses, resumes, cancels
- * and retries uploads, and feeds their events into the reducer. Progress is
- * coalesced to one dispatch per PROGRESS_INTERVAL_MS whatever the engine's
- * rate: text and bars change at a rate a person reads, and drawing them does
- * not compete with the uploads for the CPU.
+ * and retries uploads, and feeds their events into the reducer. The engine
+ * reports each file's progress at most once per PROGRESS_INTERVAL_MS, and all
+ * files' reports are coalesced to one dispatch per PROGRESS_INTERVAL_MS: text
+ * and bars change at a rate a person reads, and drawing them does not compete
+ * with the uploads for the CPU.
  */
 import { startTransition, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { CancelError, PauseError, type ResumeUnavailableError } from '../../engine/errors.js';
@@ -12,7 +13,7 @@ import type { UploadProgress, UploadSession } from '../../engine/types.js';
 import { describeUploadError } from './error-message.js';
 import { checkFile, type FileLimits } from './file-check.js';
 import type { FileFingerprint } from './file-fingerprint.js';
-import { FrameBatcher, intervalScheduler, type FrameScheduler } from './frame-batcher.js';
+import { FrameBatcher, throttleScheduler, type FrameScheduler } from './frame-batcher.js';
 import type { PickedFile } from './picked-file.js';
 import type { UnfinishedUpload } from './unfinished-store.js';
 import type { UploadKeeper } from './upload-keeper.js';
@@ -44,8 +45,11 @@ export function startOverNotice(reason: ResumeUnavailableError): string {
     : 'The storage no longer had the earlier upload of this file, so it started again from the beginning.';
 }
 
-/** Five updates a second: bars visibly move, numbers stay readable. */
-export const PROGRESS_INTERVAL_MS = 200;
+/**
+ * Two updates a second (as Uppy's total progress): bars visibly move, numbers can be read, and each
+ * update's render, style, layout, paint and composite cost the page little during a fast upload.
+ */
+export const PROGRESS_INTERVAL_MS = 500;
 
 /** Main-thread time spent starting dropped files' runs before yielding to the page: far below a 50 ms task. */
 const START_SLICE_MS = 8;
@@ -81,7 +85,7 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
     () =>
       new FrameBatcher<string, RunProgress>((batch) => {
         engineEvents.add({ type: 'progressed', updates: [...batch].map(([id, { runId, progress }]) => ({ id, runId, progress })) });
-      }, scheduler ?? intervalScheduler(PROGRESS_INTERVAL_MS)),
+      }, scheduler ?? throttleScheduler(PROGRESS_INTERVAL_MS)),
   );
   // The person's actions land after the engine events already reported, in order.
   const dispatch = useCallback(
@@ -125,6 +129,8 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
             },
             onWait: (wait) => report({ type: 'waited', id, runId, wait }),
             onProgress: (progress) => batcher.push(id, { runId, progress }),
+            // Snapshots the page would only coalesce are not made: no timer, copy or speed sample for them.
+            progressIntervalMs: PROGRESS_INTERVAL_MS,
           })
           .then(
             (result) => {
