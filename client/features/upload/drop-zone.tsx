@@ -4,7 +4,7 @@
  * then come with handles, for a resume after reload) and a hidden multi-file
  * input elsewhere. Drops themselves are caught window-wide.
  */
-import { useRef, type ChangeEvent } from 'react';
+import { memo, useRef, type ChangeEvent } from 'react';
 import { formatBytes } from './format.js';
 import { pickWithFilePicker, withoutHandles, type PickedFile } from './picked-file.js';
 
@@ -18,7 +18,8 @@ interface DropZoneProps {
   compact: boolean;
 }
 
-export function DropZone({ onFiles, maxFileSize, allowedContentTypes, compact }: DropZoneProps) {
+/** Memoized: the page re-renders on every progress update, and nothing here depends on progress. */
+export const DropZone = memo(function DropZone({ onFiles, maxFileSize, allowedContentTypes, compact }: DropZoneProps) {
   const input = useRef<HTMLInputElement>(null);
 
   const onChange = (event: ChangeEvent<HTMLInputElement>) => {
@@ -55,7 +56,7 @@ export function DropZone({ onFiles, maxFileSize, allowedContentTypes, compact }:
       <input ref={input} type="file" multiple hidden onChange={onChange} />
     </section>
   );
-}
+});
 
 export function DropOverlay({ visible }: { visible: boolean }) {
   if (!visible) return null;
