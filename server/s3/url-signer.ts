@@ -64,9 +64,13 @@ export type PresignedRequest = PresignableRequest & { headers: { host: string } 
 
 const PROBE_KEY = 'probe';
 
+const RESERVED_BY_RFC_3986 = /[!'()*]/;
+
 /** RFC 3986 escaping, the SDK's escapeUri: every byte but unreserved characters percent-encoded. */
 function escapeUri(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(text);
+  // Most values (signatures, dates, part numbers) have none of these: skip the replace.
+  return RESERVED_BY_RFC_3986.test(encoded) ? encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : encoded;
 }
 
 /** S3's key encoding: every byte but unreserved characters and "/" percent-encoded (as the SDK does). */
