@@ -19,16 +19,20 @@
  * Segment files named by an intent count as referenced while the shard is cleaned, so
  * step 2's files survive until the intent is resolved.
  */
+import { renameSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJsonIfValid, writeJsonAtomic } from './json-file.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { readJsonIfValid, writeJsonAtomicSync } from './json-file.js';
 import { CompletionIntentSchema } from './store-model.js';
 import type { CompletionIntent, ObjectMeta } from './store-model.js';
 
 const INTENT_FILE = 'complete.json';
+/** Renames per event-loop turn in step 2: a 10,000-part Complete must not hold the store's thread for long. */
+const RENAMES_PER_TURN = 100;
 
-export function writeIntent(uploadDir: string, intent: CompletionIntent): Promise<void> {
-  return writeJsonAtomic(join(uploadDir, INTENT_FILE), intent);
+export function writeIntent(uploadDir: string, intent: CompletionIntent): void {
+  writeJsonAtomicSync(join(uploadDir, INTENT_FILE), intent);
 }
 
 export function readIntent(uploadDir: string): Promise<CompletionIntent | undefined> {
@@ -39,10 +43,13 @@ export function removeIntent(uploadDir: string): Promise<void> {
   return rm(join(uploadDir, INTENT_FILE), { force: true });
 }
 
-/** Step 2. On failure, moves back what it moved (best effort) and rethrows. */
+/** Step 2, in slices of quick renames on the calling thread. On failure, moves back what it moved (best effort) and rethrows. */
 export async function moveParts(uploadDir: string, objectDir: string, moves: CompletionIntent['moves']): Promise<void> {
   try {
-    for (const move of moves) await rename(join(uploadDir, move.from), join(objectDir, move.to));
+    for (const [index, move] of moves.entries()) {
+      if (index > 0 && index % RENAMES_PER_TURN === 0) await nextTurn();
+      renameSync(join(uploadDir, move.from), join(objectDir, move.to));
+    }
   } catch (error) {
     await undoMoves(uploadDir, objectDir, moves).catch(() => undefined);
     throw error;

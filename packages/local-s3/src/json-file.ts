@@ -1,5 +1,6 @@
 /** Metadata sidecars: written to a temp name then renamed, so readers never see half a file. */
 import { randomUUID } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { z } from 'zod';
 
@@ -11,6 +12,18 @@ export async function writeJsonAtomic(path: string, value: unknown, mode?: numbe
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** writeJsonAtomic in three quick system calls on the calling thread, for the store's per-request metadata. */
+export function writeJsonAtomicSync(path: string, value: unknown): void {
+  const temp = `${path}.${randomUUID()}.tmp`;
+  try {
+    writeFileSync(temp, JSON.stringify(value));
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
     throw error;
   }
 }
