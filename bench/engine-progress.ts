@@ -45,7 +45,7 @@ const instantTransport: Transport = {
   async put(url, body, { onProgress, headers }) {
     for (let step = 1; step <= PROGRESS_STEPS; step += 1) {
       await nextEvent();
-      onProgress(Math.round((body.size * step) / PROGRESS_STEPS));
+      onProgress?.(Math.round((body.size * step) / PROGRESS_STEPS));
     }
     await nextEvent();
     const contentMd5 = headers?.['Content-MD5'];

@@ -38,11 +38,11 @@ export function createPacedTransport({ bytesPerSecondPerPart, progressIntervalMs
           const elapsed = performance.now() - started;
           if (elapsed >= durationMs) {
             signal.removeEventListener('abort', onAbort);
-            onProgress(size);
+            onProgress?.(size);
             resolve({ status: 200, etag: `"bench-${url.length}-${Math.round(elapsed)}"`, body: '' });
             return;
           }
-          onProgress(Math.floor((size * elapsed) / durationMs));
+          onProgress?.(Math.floor((size * elapsed) / durationMs));
           timer = setTimeout(tick, Math.min(progressIntervalMs, durationMs - elapsed));
         };
         signal.addEventListener('abort', onAbort, { once: true });

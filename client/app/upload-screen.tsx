@@ -20,6 +20,9 @@ import { createWebUploadLocks } from '../features/upload/web-upload-locks.js';
 
 export { parseClientConfig } from './parse-client-config.js';
 
+/** Parts stored faster than this are sent without upload progress events (see UploaderOptions.quietPartMs). */
+const QUIET_PART_MS = 2_000;
+
 export function ConfiguredUploadPage({ config }: { config: ClientConfig }) {
   const services = useMemo(() => {
     const api = createHttpApi();
@@ -33,6 +36,8 @@ export function ConfiguredUploadPage({ config }: { config: ClientConfig }) {
         pendingAborts: localAbortStorage(localStorage, isSession),
         // A file that fits in one part takes one PutObject, created with others in one call.
         singlePutMaxSize: config.partSize,
+        // On a fast link a part is in flight for a moment: its progress events would cost the page more than they show.
+        quietPartMs: QUIET_PART_MS,
       }),
       resumable: { store: createIdbUnfinishedStore(), locks: createWebUploadLocks(), api },
     };

@@ -39,7 +39,11 @@ export interface TransportResponse {
 
 export interface PutOptions {
   signal: AbortSignal;
-  onProgress: (sentBytes: number) => void;
+  /**
+   * Bytes of the body sent so far. Omitted: the request reports no upload progress (for XHR, no upload
+   * listener, so the browser does not even send the page progress messages).
+   */
+  onProgress?: ((sentBytes: number) => void) | undefined;
   /** Headers signed into the URL (Content-MD5): sent exactly as given. */
   headers?: Readonly<Record<string, string>> | undefined;
 }

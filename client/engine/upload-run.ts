@@ -56,6 +56,8 @@ export interface UploadRunDeps {
   /** Files up to this size go as one PutObject (api.createSingle); 0 sends every file as a multipart upload. */
   singlePutMaxSize: number;
   signIn: SignInGate;
+  /** Attempts ask for no upload progress while this file's last part was stored within this many ms; 0: always ask. */
+  quietPartMs: number;
 }
 
 /** MD5s computed at once; more would only compete with the PUTs for CPU. */
@@ -102,6 +104,8 @@ export class UploadRun implements PartSource {
   #order: number[] = [];
   #next = 0;
   #remaining = 0;
+  /** How long the last stored part's attempt took, ms; null before the first. */
+  #lastPartMs: number | null = null;
   #partsSettled: { resolve: () => void; reject: (error: unknown) => void } | null = null;
   /** A single-PUT upload's URL from create, and the file's MD5 (Content-MD5) it was created with. */
   #singlePart: SignedPart | null = null;
@@ -428,13 +432,19 @@ export class UploadRun implements PartSource {
       signal.throwIfAborted();
       progress.setState(partNumber, 'uploading', 0);
       let sent = 0;
-      // The first attempt sends the slice that was hashed; a retry takes a fresh one (re-reading the bytes from the file).
-      const outcome = await this.#attempt(partNumber, signed, this.#bodyToSend(partNumber), justResigned, (bytes) => {
+      // While parts are stored quickly, a part's first attempt reports no progress (see quietPartMs); a retry always does.
+      const lastPartMs = this.#lastPartMs;
+      const quiet = retry === 0 && !justResigned && lastPartMs !== null && lastPartMs < this.#deps.quietPartMs;
+      const onProgress = (bytes: number) => {
         sent = bytes;
         if (bytes > 0 && progress.waitingFor !== null) progress.setWaiting(null);
         progress.setSent(partNumber, bytes);
-      });
+      };
+      const started = clock.now();
+      // The first attempt sends the slice that was hashed; a retry takes a fresh one (re-reading the bytes from the file).
+      const outcome = await this.#attempt(partNumber, signed, this.#bodyToSend(partNumber), justResigned, quiet ? undefined : onProgress);
       if (outcome.kind === 'stored') {
+        this.#lastPartMs = clock.now() - started;
         if (progress.waitingFor !== null) progress.setWaiting(null);
         return outcome.etag;
       }
@@ -460,7 +470,8 @@ export class UploadRun implements PartSource {
     }
   }
 
-  async #attempt(partNumber: number, signed: SignedPart, body: Blob, justResigned: boolean, onProgress: (sentBytes: number) => void): Promise<AttemptOutcome> {
+  /** `onProgress` undefined: the attempt reports no progress, and the idle watchdog cuts it only when it has not ended in time. */
+  async #attempt(partNumber: number, signed: SignedPart, body: Blob, justResigned: boolean, onProgress: ((sentBytes: number) => void) | undefined): Promise<AttemptOutcome> {
     const stop = this.#stop.signal;
     const idle = this.#deps.idleWatchdog;
     // Aborted when the upload stops, or by the watchdog when the attempt goes quiet.
@@ -471,10 +482,12 @@ export class UploadRun implements PartSource {
     try {
       const response = await this.#deps.transport.put(signed.url, body, {
         signal: attempt.signal,
-        onProgress: (sentBytes) => {
-          watchdog?.touch();
-          onProgress(sentBytes);
-        },
+        onProgress:
+          onProgress &&
+          ((sentBytes) => {
+            watchdog?.touch();
+            onProgress(sentBytes);
+          }),
         headers: signed.headers,
       });
       const { status, etag } = response;

@@ -42,6 +42,14 @@ export interface UploaderOptions {
   hasher?: PartHasher;
   /** A part attempt with no upload progress (no byte sent, no answer) for this long is cut and retried; default 30 s, 0 never. */
   partIdleTimeoutMs?: number;
+  /**
+   * A part attempt asks for no upload progress when the file's last stored part took less than this
+   * (and less than an eighth of partIdleTimeoutMs): on a fast link a part is in flight for a moment,
+   * its bytes count when it is stored, and the page is spared the progress events (each one an IPC
+   * message and a task). Such an attempt counts as idle when it has not ended after partIdleTimeoutMs;
+   * the next attempt of that file reports progress again. Default 0: every attempt reports progress.
+   */
+  quietPartMs?: number;
   /** Keeps aborts that could not get through, across reloads (the browser wires localStorage); default in memory. */
   pendingAborts?: PendingAbortStorage;
   /** Files up to this size (the server's part size) go as one PutObject, created in batches; default 0: every file multipart. */
@@ -109,11 +117,17 @@ export function createUploader(options: UploaderOptions): Uploader {
     hasher: options.hasher,
     idleWatchdog: idleWatchdogFor(options.partIdleTimeoutMs ?? DEFAULT_PART_IDLE_TIMEOUT_MS, clock),
     singlePutMaxSize: options.singlePutMaxSize ?? 0,
+    quietPartMs: quietPartMsFor(options.quietPartMs ?? 0, options.partIdleTimeoutMs ?? DEFAULT_PART_IDLE_TIMEOUT_MS),
   };
   return {
     upload: (file, uploadOptions = {}) => new UploadRun(deps, file, uploadOptions).run(),
     discard: (session) => aborts.abort(session),
   };
+}
+
+/** Far below the idle timeout, so an attempt sent without progress is not cut while a merely slower part is still moving. */
+function quietPartMsFor(quietPartMs: number, idleMs: number): number {
+  return idleMs > 0 ? Math.min(quietPartMs, idleMs / 8) : quietPartMs;
 }
 
 function idleWatchdogFor(idleMs: number, clock: Clock): IdleWatchdog | null {

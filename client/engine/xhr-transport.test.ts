@@ -62,6 +62,17 @@ describe('createXhrTransport', () => {
     expect(seen).toEqual([3]);
   });
 
+  it('registers no upload listener when no progress is asked for', async () => {
+    const { transport, xhrs } = setup();
+    const response = transport.put('u', new Blob(['x']), { signal: new AbortController().signal });
+    const xhr = xhrs[0];
+    if (!xhr) throw new Error('no xhr');
+    expect(xhr.upload.onprogress).toBeNull();
+    xhr.status = 200;
+    xhr.onload?.();
+    expect((await response).status).toBe(200);
+  });
+
   it('gives a null ETag when the header is not exposed', async () => {
     const { transport, xhrs } = setup();
     const response = transport.put('u', new Blob([]), { signal: new AbortController().signal, onProgress: () => undefined });

@@ -27,7 +27,8 @@ export function createXhrTransport(options: XhrTransportOptions = {}): Transport
         xhr.open('PUT', url);
         for (const [name, value] of Object.entries(headers ?? {})) xhr.setRequestHeader(name, value);
         xhr.timeout = options.timeoutMs ?? 0;
-        xhr.upload.onprogress = (event) => onProgress(event.loaded);
+        // Only with a listener registered before send() does Chromium report upload progress to the page at all.
+        if (onProgress) xhr.upload.onprogress = (event) => onProgress(event.loaded);
         xhr.onload = () => {
           settle();
           // An ETag the bucket's CORS rules do not expose reads as null.

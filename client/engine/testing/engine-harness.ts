@@ -36,6 +36,7 @@ export function createHarness(
     random: options.random ?? (() => 0.5),
     partIdleTimeoutMs: options.partIdleTimeoutMs ?? 0,
     ...(options.singlePutMaxSize !== undefined && { singlePutMaxSize: options.singlePutMaxSize }),
+    ...(options.quietPartMs !== undefined && { quietPartMs: options.quietPartMs }),
   });
   return { clock, api, transport, network, hasher, signIn, uploader };
 }

@@ -15,7 +15,9 @@ export class FakeRequest {
   readonly headers: Readonly<Record<string, string>>;
   settled = false;
   aborted = false;
-  readonly #onProgress: (sentBytes: number) => void;
+  readonly #onProgress: ((sentBytes: number) => void) | undefined;
+  /** Whether the engine asked this request for upload progress. */
+  readonly reportsProgress: boolean;
   readonly #resolve: (response: TransportResponse) => void;
   readonly #reject: (error: unknown) => void;
 
@@ -31,6 +33,7 @@ export class FakeRequest {
     this.signal = options.signal;
     this.headers = options.headers ?? {};
     this.#onProgress = options.onProgress;
+    this.reportsProgress = options.onProgress !== undefined;
     const parsed = new URL(url);
     this.partNumber = Number(parsed.searchParams.get('partNumber'));
     this.file = parsed.pathname.slice(1);
@@ -40,7 +43,7 @@ export class FakeRequest {
   }
 
   progress(sentBytes: number): void {
-    if (!this.settled) this.#onProgress(sentBytes);
+    if (!this.settled) this.#onProgress?.(sentBytes);
   }
 
   /** The ETag a store gives these bytes: the hex of the signed Content-MD5 when there is one. */
