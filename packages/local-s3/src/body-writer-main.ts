@@ -1,11 +1,12 @@
 /**
  * A body writer thread: appends each batch of a request body to its temp file
- * (synchronous writes: this thread does nothing else, and the bytes stay out
- * of libuv's shared thread pool, where the store's metadata calls queue) and
- * hashes it. Small bodies' work goes first; a big body's batches take turns,
- * one per event-loop turn, so a newly arrived message waits for one batch at most.
+ * and hashes it while the write runs in libuv's thread pool (the store's own
+ * metadata calls are synchronous, so they do not queue there). Messages are
+ * handled one at a time: small bodies' work first; a big body's batches take
+ * turns, one per event-loop turn, so a newly arrived message waits for one batch at most.
  */
-import { closeSync, openSync, writevSync } from 'node:fs';
+import { closeSync, openSync, writev } from 'node:fs';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
@@ -33,10 +34,12 @@ function bodyOf(path: string): OpenBody {
   return body;
 }
 
-function writeFully(fd: number, chunks: Uint8Array[]): void {
+const writevAsync = promisify(writev);
+
+async function writeFully(fd: number, chunks: Uint8Array[]): Promise<void> {
   let rest = chunks;
   while (rest.length > 0) {
-    let written = writevSync(fd, rest);
+    let { bytesWritten: written } = await writevAsync(fd, rest);
     // A partial write: drop what went out and write the rest.
     const left: Uint8Array[] = [];
     for (const chunk of rest) {
@@ -50,7 +53,7 @@ function writeFully(fd: number, chunks: Uint8Array[]): void {
   }
 }
 
-function run(message: ToBodyWriter): BodyDigests | undefined {
+async function run(message: ToBodyWriter): Promise<BodyDigests | undefined> {
   switch (message.op) {
     case 'open':
       bodies.set(message.path, {
@@ -62,12 +65,14 @@ function run(message: ToBodyWriter): BodyDigests | undefined {
       return undefined;
     case 'write': {
       const body = bodyOf(message.path);
-      writeFully(body.fd, message.chunks);
+      // Start the write first and hash while the thread pool copies the same (unchanging) chunks.
+      const written = writeFully(body.fd, message.chunks);
       for (const chunk of message.chunks) {
         body.md5.update(chunk);
         body.sha256?.update(chunk);
         body.checksum?.update(chunk);
       }
+      await written;
       return undefined;
     }
     case 'finish': {
@@ -85,10 +90,10 @@ function run(message: ToBodyWriter): BodyDigests | undefined {
   }
 }
 
-function answer(message: ToBodyWriter): void {
+async function answer(message: ToBodyWriter): Promise<void> {
   let reply: FromBodyWriter;
   try {
-    reply = { call: message.call, ok: true, digests: run(message) };
+    reply = { call: message.call, ok: true, digests: await run(message) };
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     reply = { call: message.call, ok: false, message: error instanceof Error ? error.message : String(error), code: typeof code === 'string' ? code : undefined };
@@ -97,18 +102,18 @@ function answer(message: ToBodyWriter): void {
 }
 
 /** Everything urgent, then one batch of a big body; then yield, so messages that arrived meanwhile are queued before the next turn. */
-function turn(): void {
-  scheduled = false;
-  for (let message = urgent.shift(); message; message = urgent.shift()) answer(message);
+async function turn(): Promise<void> {
+  for (let message = urgent.shift(); message; message = urgent.shift()) await answer(message);
   const next = bulk.shift();
-  if (next) answer(next);
+  if (next) await answer(next);
+  scheduled = false;
   if (urgent.length + bulk.length > 0) schedule();
 }
 
 function schedule(): void {
   if (scheduled) return;
   scheduled = true;
-  setImmediate(turn);
+  setImmediate(() => void turn());
 }
 
 port.on('message', (message: ToBodyWriter) => {

@@ -2,9 +2,9 @@
  * Request bodies are written and hashed on body writer threads
  * (body-writer-main.ts), not on the store's own thread: MD5 of 100 MB/s is
  * most of a core, and on the store's event loop it made every metadata
- * request (create, complete, list) wait behind hashing; their body writes
- * also filled libuv's thread pool, where the metadata calls' file operations
- * queue. Each body goes to the thread with the fewest open bodies; more
+ * request (create, complete, list) wait behind hashing. The writes go to
+ * libuv's thread pool, which the store's metadata calls (synchronous, see
+ * disk-store.ts) do not wait in. Each body goes to the thread with the fewest open bodies; more
  * threads start as bodies arrive, up to the pool's size.
  */
 import { availableParallelism } from 'node:os';
