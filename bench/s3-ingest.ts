@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { statCpuSeconds } from './lib/process-cpu.js';
 import { parseSize } from './lib/size.js';
 
 const RGW_CONNECTION_FILE = fileURLToPath(new URL('../.data/rgw/connection.json', import.meta.url));
@@ -48,8 +49,7 @@ interface Target {
 function cpuSeconds(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+    return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }

@@ -27,10 +27,10 @@ import type { CompleteBatchResponse, CompleteUploadResponse, CreateBatchResponse
 import { MAX_BATCH_FILES, MAX_SIGN_BATCH, MiB } from '../shared/limits.js';
 import { startAppServer } from '../testing/app-server.js';
 import { BenchApiError, md5Of, postJson, putPart } from './lib/timed-upload.js';
+import { statCpuSeconds } from './lib/process-cpu.js';
 import { formatSelfTime, topSelfTime } from './lib/ui-bench-profile.js';
 import type { CpuProfile } from './lib/ui-bench-profile.js';
 
-const TICKS_PER_SECOND = 100; // USER_HZ
 const IN_FLIGHT = 8;
 const SINGLE_CALLS = 300;
 const SIGN_100_CALLS = 60;
@@ -53,10 +53,8 @@ interface CpuSample {
   process: number;
 }
 
-/** utime + stime of a /proc stat line, in seconds. */
 function cpuSecondsOf(statPath: string): number {
-  const fields = readFileSync(statPath, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  return statCpuSeconds(readFileSync(statPath, 'utf8'));
 }
 
 function sampleCpu(pid: number): CpuSample {

@@ -7,6 +7,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ
 
+/** Utime + stime of a /proc stat line (a process's or a thread's), in seconds; the name in parentheses may hold spaces and ') '. */
+export function statCpuSeconds(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
 interface ProcessSample {
   kind: string;
   cpuSeconds: number;
@@ -38,8 +44,7 @@ export function snapshotCpu(): Map<number, ProcessSample> {
       if (cmdline.length === 1) cmdline = cmdline[0]!.split(' ');
       const kind = kindOf(cmdline);
       if (kind === undefined) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      out.set(Number(pid), { kind, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND });
+      out.set(Number(pid), { kind, cpuSeconds: statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8')) });
     } catch {
       // gone since readdir
     }

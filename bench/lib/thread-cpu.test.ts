@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rendererGroupOf, rendererWithoutWorkers, statCpuSeconds, threadCpuBetween } from './thread-cpu.js';
+import { statCpuSeconds } from './process-cpu.js';
+import { rendererGroupOf, rendererWithoutWorkers, threadCpuBetween } from './thread-cpu.js';
 import type { ProcessThreads, ThreadSnapshot } from './thread-cpu.js';
 
 function process(kind: ProcessThreads['kind'], totalSeconds: number, threads: [number, string, number][]): ProcessThreads {

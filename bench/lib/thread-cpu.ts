@@ -13,8 +13,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Browser } from 'playwright';
+import { statCpuSeconds } from './process-cpu.js';
 
-const TICKS_PER_SECOND = 100; // USER_HZ
 
 export type RendererThreadGroup = 'main' | 'compositor' | 'raster' | 'workers' | 'other';
 export const RENDERER_THREAD_GROUPS: readonly RendererThreadGroup[] = ['main', 'compositor', 'raster', 'workers', 'other'];
@@ -50,12 +50,6 @@ export function rendererGroupOf(thread: { tid: number; pid: number; name: string
   if (threadName.startsWith('CompositorTile')) return 'raster';
   if (threadName.startsWith('DedicatedWorker')) return 'workers';
   return undefined;
-}
-
-/** Utime + stime of a /proc stat line, in seconds (the name in parentheses may hold spaces). */
-export function statCpuSeconds(stat: string): number {
-  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 function readProcess(pid: number, kind: ProcessThreads['kind']): ProcessThreads | undefined {
