@@ -172,8 +172,9 @@ test.describe('resume after the page is gone', () => {
     await unfinishedCard(next, basename(path)).getByRole('button', { name: 'Discard' }).click();
     await expect(next.getByRole('region', { name: 'Unfinished uploads', exact: true })).toHaveCount(0);
     // The card goes at the click; the kept record goes once the abort has answered (the store is empty a moment earlier,
-    // while the server still confirms with ListParts), so wait for the record before reloading.
-    await next.waitForFunction(keptUploadCount0);
+    // while the server still confirms with ListParts), so wait for the record before reloading. Polled from here:
+    // waitForFunction takes a promise for a truthy answer and would not wait.
+    await expect.poll(() => next.evaluate(keptUploadCount)).toBe(0);
     expect(await bucket.multipartUploads()).toEqual([]);
     await next.reload();
     await expect(next.getByRole('button', { name: 'Choose files' })).toBeVisible();
@@ -300,8 +301,8 @@ async function abortOnStore(app: AppServer, upload: { key: string; uploadId: str
   await withStore(app, (s3, bucket) => s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId })));
 }
 
-/** True once the page's IndexedDB keeps no unfinished upload (runs in the page). */
-function keptUploadCount0(): Promise<boolean> {
+/** How many unfinished uploads the page's IndexedDB keeps (runs in the page). */
+function keptUploadCount(): Promise<number> {
   return new Promise((resolve, reject) => {
     const open = indexedDB.open('s3-big-upload');
     open.onerror = () => reject(open.error ?? new Error('IndexedDB did not open'));
@@ -311,7 +312,7 @@ function keptUploadCount0(): Promise<boolean> {
       count.onerror = () => reject(count.error ?? new Error('IndexedDB did not count'));
       count.onsuccess = () => {
         db.close();
-        resolve(count.result === 0);
+        resolve(count.result);
       };
     };
   });

@@ -1,9 +1,48 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** A port that was free a moment ago; for processes that must be told their port up front. */
-export async function freePort(): Promise<number> {
+/** Where random listening ports are drawn from when the kernel's ephemeral range is known: below it. */
+const LOWEST_PORT = 10_000;
+const ATTEMPTS = 100;
+
+/**
+ * A port that was free a moment ago; for processes that must be told their port up front.
+ *
+ * Drawn below the kernel's ephemeral range where that range is known: a port from the range (listen(0)) can be
+ * taken by any outgoing connection between this check and the child's bind (seen as EADDRINUSE in e2e), and a
+ * server restarted on the same port can lose it the same way.
+ */
+export async function freePort(ephemeral: PortRange | null = ephemeralPortRange()): Promise<number> {
+  if (ephemeral === null || ephemeral.low <= LOWEST_PORT + 1) return listenOn(0);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const candidate = LOWEST_PORT + Math.floor(Math.random() * (ephemeral.low - LOWEST_PORT));
+    try {
+      return await listenOn(candidate);
+    } catch {
+      // in use: draw again
+    }
+  }
+  return listenOn(0);
+}
+
+export interface PortRange {
+  low: number;
+  high: number;
+}
+
+/** The kernel's range for outgoing connections' local ports (Linux), or null where it cannot be read. */
+export function ephemeralPortRange(path = '/proc/sys/net/ipv4/ip_local_port_range'): PortRange | null {
+  try {
+    const [low, high] = readFileSync(path, 'utf8').trim().split(/\s+/).map(Number);
+    return low !== undefined && high !== undefined && Number.isInteger(low) && Number.isInteger(high) ? { low, high } : null;
+  } catch {
+    return null;
+  }
+}
+
+async function listenOn(port: number): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
   const address = server.address();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port assigned');
