@@ -12,7 +12,10 @@
  * - API latency while bytes flow (bench/lib/busy-api.ts): 100 uploads PUT
  *   8 MiB parts through the same kind of server (from a child process) for a
  *   window while probe uploads start at a fixed rate from this process (open
- *   loop); p50/p99 of the probes' calls.
+ *   loop); p50/p99 of the probes' calls. Twice per run: the movers' process at
+ *   the server's priority (it competes for the 2 cores), and at nice 19 (it
+ *   takes only the CPU the server leaves, as browsers on other machines would).
+ *   `npx tsx bench/busy-threads.ts` shows where that time goes, per thread.
  */
 import { createHash } from 'node:crypto';
 import { startAppServer } from '../../testing/app-server.js';
@@ -144,32 +147,86 @@ async function latencyRuns(context: BenchContext): Promise<Latencies[]> {
   }
 }
 
-async function busyRuns(context: BenchContext): Promise<BusyApiRun[]> {
+/** The load generator's niceness when it stands in for browsers on other machines: it takes only the CPU the server leaves. */
+const MOVERS_ELSEWHERE_NICE = 19;
+
+interface BusyRuns {
+  /** The movers' process at the server's priority: it competes for the 2 cores (the harder case). */
+  sameCores: BusyApiRun[];
+  /** The movers' process at nice 19, as if the browsers were elsewhere. */
+  elsewhere: BusyApiRun[];
+}
+
+/** Interleaved (same cores, elsewhere, same cores, ...) on one server, so both see the same machine state. */
+async function busyRuns(context: BenchContext): Promise<BusyRuns> {
   const server = await startAppServer({ RATE_LIMIT: '0', MAX_OPEN_UPLOADS: '0' });
   try {
-    const runs: BusyApiRun[] = [];
+    const runs: BusyRuns = { sameCores: [], elsewhere: [] };
     for (let index = 0; index < context.runs; index += 1) {
-      const run = await runBusyApi({
-        baseUrl: server.url,
-        movers: BUSY_MOVERS,
-        partSize: PART_SIZE,
-        probesPerSecond: BUSY_PROBES_PER_SECOND,
-        windowMs: BUSY_WINDOW_MS,
-        probeBytes: SMALL_FILE_BYTES,
-      });
-      runs.push(run);
-      const line = CALL_TYPES.map((type) => `${type} p50 ${percentile(run.latencies[type], 50).toFixed(1)} / p99 ${percentile(run.latencies[type], 99).toFixed(1)} ms`);
-      const failed = run.moverErrors.length + run.probeErrors.length;
-      if (failed > 0) context.log(`server busy run ${index + 1}: ${run.moverErrors.length} mover PUTs and ${run.probeErrors.length} probes failed, e.g. ${[...run.moverErrors, ...run.probeErrors][0]}`);
-      context.log(
-        `server busy run ${index + 1}: ${run.probes} probe uploads while ${BUSY_MOVERS} uploads stored ${run.moverMegabytesPerSecond.toFixed(0)} MB/s ` +
-          `(the movers' process used ${run.moverCpuSeconds.toFixed(1)} CPU s); ${line.join(', ')}`,
-      );
+      for (const variant of ['sameCores', 'elsewhere'] as const) {
+        const moversNice = variant === 'elsewhere' ? MOVERS_ELSEWHERE_NICE : 0;
+        const run = await runBusyApi({
+          baseUrl: server.url,
+          movers: BUSY_MOVERS,
+          partSize: PART_SIZE,
+          probesPerSecond: BUSY_PROBES_PER_SECOND,
+          windowMs: BUSY_WINDOW_MS,
+          probeBytes: SMALL_FILE_BYTES,
+          moversNice,
+        });
+        runs[variant].push(run);
+        const line = CALL_TYPES.map((type) => `${type} p50 ${percentile(run.latencies[type], 50).toFixed(1)} / p99 ${percentile(run.latencies[type], 99).toFixed(1)} ms`);
+        const failed = run.moverErrors.length + run.probeErrors.length;
+        const name = `server busy run ${index + 1}, movers at nice ${moversNice}`;
+        if (failed > 0) context.log(`${name}: ${run.moverErrors.length} mover PUTs and ${run.probeErrors.length} probes failed, e.g. ${[...run.moverErrors, ...run.probeErrors][0]}`);
+        context.log(
+          `${name}: ${run.probes} probe uploads while ${BUSY_MOVERS} uploads stored ${run.moverMegabytesPerSecond.toFixed(0)} MB/s ` +
+            `(the movers' process used ${run.moverCpuSeconds.toFixed(1)} CPU s); ${line.join(', ')}`,
+        );
+      }
     }
     return runs;
   } finally {
     await server.stop();
   }
+}
+
+/** The busy store's three figures for one variant; `idSuffix` and `labelSuffix` tell the variants apart. */
+function busyMeasurements(busy: BusyApiRun[], idSuffix: string, labelSuffix: string, generator: string): Measurement[] {
+  const note =
+    `real server in its own process (as above); ${BUSY_MOVERS} multipart uploads PUT ${PART_SIZE / MiB} MiB parts back to back for ${BUSY_WINDOW_MS / 1000} s ` +
+    `(stored ${busy.map((r) => r.moverMegabytesPerSecond.toFixed(0)).join(', ')} MB/s: part PUTs answered in the window), while a probe upload (create, sign, ${SMALL_FILE_BYTES / 1024} KiB PUT, complete) ` +
+    `starts every ${1000 / BUSY_PROBES_PER_SECOND} ms whether or not the last has answered (open loop); the movers are fetch from a process of their own, ${generator}, and the window starts once they have ` +
+    `stored one part per mover (steady state); the probes are fetch from the bench's process, which does nothing else, so their clock is not lagged by the movers' streams; 2 shared cores; ` +
+    `failed mover PUTs per run ${busy.map((r) => r.moverErrors.length).join(', ')}, failed probes per run ${busy.map((r) => r.probeErrors.length).join(', ')} (not in the latencies); ` +
+    `the two variants interleaved on one server`;
+  const all = (run: BusyApiRun) => CALL_TYPES.flatMap((type) => run.latencies[type]);
+  return [
+    {
+      id: `server.busy-api-p50${idSuffix}`,
+      label: `Server: API p50 while ${BUSY_MOVERS} uploads move bytes${labelSuffix} (create, sign, complete)`,
+      unit: 'ms',
+      samples: busy.map((run) => round1(percentile(all(run), 50))),
+      better: 'lower',
+      note,
+    },
+    {
+      id: `server.busy-api-p99${idSuffix}`,
+      label: `Server: API p99 while ${BUSY_MOVERS} uploads move bytes${labelSuffix} (create, sign, complete)`,
+      unit: 'ms',
+      samples: busy.map((run) => round1(percentile(all(run), 99))),
+      better: 'lower',
+      note,
+    },
+    {
+      id: `server.busy-complete-p50${idSuffix}`,
+      label: `Server: complete p50 while ${BUSY_MOVERS} uploads move bytes${labelSuffix}`,
+      unit: 'ms',
+      samples: busy.map((run) => round1(percentile(run.latencies.complete, 50))),
+      better: 'lower',
+      note,
+    },
+  ];
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
@@ -212,38 +269,14 @@ async function run(context: BenchContext): Promise<Measurement[]> {
       note: latencyNote,
     },
   ];
-  const busyNote =
-    `real server in its own process (as above); ${BUSY_MOVERS} multipart uploads PUT ${PART_SIZE / MiB} MiB parts back to back for ${BUSY_WINDOW_MS / 1000} s ` +
-    `(stored ${busy.map((r) => r.moverMegabytesPerSecond.toFixed(0)).join(', ')} MB/s: part PUTs answered in the window), while a probe upload (create, sign, ${SMALL_FILE_BYTES / 1024} KiB PUT, complete) ` +
-    `starts every ${1000 / BUSY_PROBES_PER_SECOND} ms whether or not the last has answered (open loop); the movers are fetch from a process of their own and the window starts once they have ` +
-    `stored one part per mover (steady state); the probes are fetch from the bench's process, which does nothing else, so their clock is not lagged by the movers' streams; 2 shared cores; ` +
-    `failed mover PUTs per run ${busy.map((r) => r.moverErrors.length).join(', ')}, failed probes per run ${busy.map((r) => r.probeErrors.length).join(', ')} (not in the latencies)`;
-  const busyAll = (run: BusyApiRun) => CALL_TYPES.flatMap((type) => run.latencies[type]);
   measurements.push(
-    {
-      id: 'server.busy-api-p50',
-      label: `Server: API p50 while ${BUSY_MOVERS} uploads move bytes (create, sign, complete)`,
-      unit: 'ms',
-      samples: busy.map((run) => round1(percentile(busyAll(run), 50))),
-      better: 'lower',
-      note: busyNote,
-    },
-    {
-      id: 'server.busy-api-p99',
-      label: `Server: API p99 while ${BUSY_MOVERS} uploads move bytes (create, sign, complete)`,
-      unit: 'ms',
-      samples: busy.map((run) => round1(percentile(busyAll(run), 99))),
-      better: 'lower',
-      note: busyNote,
-    },
-    {
-      id: 'server.busy-complete-p50',
-      label: `Server: complete p50 while ${BUSY_MOVERS} uploads move bytes`,
-      unit: 'ms',
-      samples: busy.map((run) => round1(percentile(run.latencies.complete, 50))),
-      better: 'lower',
-      note: busyNote,
-    },
+    ...busyMeasurements(busy.sameCores, '', '', 'at the server\'s priority, so they compete with it for the cores'),
+    ...busyMeasurements(
+      busy.elsewhere,
+      '.movers-elsewhere',
+      `, load generator at nice ${MOVERS_ELSEWHERE_NICE}`,
+      `at nice ${MOVERS_ELSEWHERE_NICE}, so they take only the CPU the server leaves, as browsers on other machines would`,
+    ),
   );
   for (const type of CALL_TYPES) {
     for (const p of [50, 99] as const) {

@@ -21,6 +21,8 @@ export interface BusyApiOptions {
   probesPerSecond: number;
   windowMs: number;
   probeBytes: number;
+  /** The movers' process niceness (see MoversOptions.nice). */
+  moversNice?: number;
 }
 
 export interface BusyApiRun {
@@ -38,7 +40,12 @@ export interface BusyApiRun {
 
 export async function runBusyApi(options: BusyApiOptions): Promise<BusyApiRun> {
   const { baseUrl } = options;
-  const movers = await Movers.start({ baseUrl, movers: options.movers, partSize: options.partSize });
+  const movers = await Movers.start({
+    baseUrl,
+    movers: options.movers,
+    partSize: options.partSize,
+    nice: options.moversNice,
+  });
   try {
     movers.window();
     const started = performance.now();

@@ -4,6 +4,7 @@
  * probes' clock runs in a process that does nothing else. Counts the bytes of
  * the PUTs the store answered between the parent's `window` and `stop`.
  */
+import { setPriority } from 'node:os';
 import { API_ROUTES, UPLOAD_TOKEN_HEADER } from '../../shared/api.js';
 import type { CreateUploadResponse, SignPartsResponse } from '../../shared/api.js';
 import { BenchApiError, describeError, md5Of, postJson, putPart } from './timed-upload.js';
@@ -22,6 +23,7 @@ async function abort(baseUrl: string, token: string): Promise<void> {
 
 async function move(options: MoversOptions): Promise<void> {
   const { baseUrl, movers, partSize } = options;
+  if (options.nice !== undefined) setPriority(options.nice);
   const body = new Uint8Array(partSize).map((_, i) => (i * 7919) % 251);
   const md5 = md5Of(body).toString('base64');
   const sessions = await Promise.all(

@@ -12,6 +12,8 @@ export interface MoversOptions {
   movers: number;
   /** Bytes of each mover's parts (the server's part size for its file). */
   partSize: number;
+  /** The movers' process niceness (0 to 19). 19 stands in for browsers on other machines: they take only CPU the server leaves. Default 0. */
+  nice?: number;
 }
 
 export type ToMovers = { type: 'start'; options: MoversOptions } | { type: 'window' } | { type: 'stop' };
