@@ -46,7 +46,10 @@ const { values: options } = parseArgs({
   },
 });
 const rounds = Number(options.rounds);
-if (!Number.isInteger(rounds) || rounds < 2) throw new Error('--rounds must be a whole number ≥ 2 (the first warms up)');
+if (!Number.isInteger(rounds) || rounds < 2) {
+  console.error(`server-cpu: --rounds takes a whole number ≥ 2 (the first warms up), not ${JSON.stringify(options.rounds)}`);
+  process.exit(2);
+}
 
 interface CpuSample {
   mainThread: number;
