@@ -128,6 +128,9 @@ test('Cancel while the store is down: the abort is kept in localStorage across a
   await card.getByRole('button', { name: 'Cancel' }).click();
   await expect(card.getByText('Cancelled', { exact: true })).toBeVisible();
   await expect(card.getByText('Storage unreachable, retrying')).toHaveCount(0);
+  // It does not claim the parts are gone: they are still on the store, and the page keeps trying to remove them.
+  await expect(card.getByRole('status')).toHaveText(/^Removing its stored parts from the storage\. If the storage does not answer, this page keeps trying/);
+  await expect(card.getByRole('progressbar', { name: `Part 1 of ${Math.ceil((200 * MB) / (8 * MiB))}` })).toBeVisible();
   await card.screenshot({ path: test.info().outputPath('cancelled-while-store-down.png') });
   // The abort was tried (the server could not reach the store) and is kept for later.
   await expect.poll(() => faulty.apiProxy.log.filter((r) => r.method === 'DELETE').length).toBeGreaterThan(deletesBefore);

@@ -85,6 +85,9 @@ test('cancel mid-flight stops every request and leaves nothing in the bucket', a
   expect(putsSentAfterCancel(probe)).toBe(0);
   await expect.poll(() => bucket.multipartUploads(), { timeout: 10_000 }).toEqual([]);
   expect(await bucket.objectKeys()).toEqual([]);
+  // The card says so once the abort has answered, and no longer shows parts the store let go of.
+  await expect(card.getByRole('status')).toHaveText('Its stored parts were removed from the storage: nothing is left behind.');
+  await expect(card.getByRole('progressbar', { name: /^Part / })).toHaveCount(0);
 });
 
 test('pause keeps the stored parts, and resume sends only the rest', async ({ page, app, bucket }) => {

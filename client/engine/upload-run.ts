@@ -73,6 +73,7 @@ export interface UploadRunOptions {
   onProgress?: ((progress: UploadProgress) => void) | undefined;
   progressIntervalMs?: number | undefined;
   onWait?: ((wait: UploadWait) => void) | undefined;
+  onStoreCleanup?: ((removed: Promise<void>) => void) | undefined;
 }
 
 type AttemptOutcome =
@@ -552,6 +553,8 @@ export class UploadRun implements PartSource {
 
   /** The first call starts before the caller sees the rejection; an abort that cannot get through is kept and retried. */
   #abortOnStore(session: UploadSession): void {
-    this.#deps.aborts.abort(session).catch(() => undefined);
+    const removed = this.#deps.aborts.abort(session);
+    removed.catch(() => undefined);
+    this.#options.onStoreCleanup?.(removed);
   }
 }

@@ -45,6 +45,45 @@ describe('cancel, pause and resume', () => {
     expect(api.callsOf('abort')).toHaveLength(3);
   });
 
+  it('hands the caller the abort of a cancelled upload: settled once the store let go, rejected when it never will', async () => {
+    const { uploader, transport, api, clock } = createHarness({ concurrency: 1 });
+    const cancelWith = async (name: string) => {
+      const controller = new AbortController();
+      const cleanups: Promise<void>[] = [];
+      const done = track(uploader.upload(fakeFile(name, 20), { signal: controller.signal, onStoreCleanup: (removed) => cleanups.push(removed) }));
+      await transport.takeAll();
+      controller.abort(new CancelError());
+      await flush();
+      expect(done.state).toBe('rejected');
+      expect(cleanups).toHaveLength(1);
+      return track(cleanups[0]!);
+    };
+
+    api.fail('abort', new ApiError(503, 'storage_unavailable', 'busy'));
+    const retried = await cancelWith('r.bin');
+    expect(retried.state).toBe('pending'); // the store did not answer: tried again after a while
+    await clock.advance(100);
+    expect(retried.state).toBe('resolved');
+    expect(api.callsOf('abort')).toHaveLength(2);
+
+    api.fail('abort', new ApiError(403, 'forbidden', 'not yours'));
+    const refused = await cancelWith('s.bin');
+    expect(refused.state).toBe('rejected');
+    expect(api.callsOf('abort')).toHaveLength(3);
+  });
+
+  it('pausing reports no store cleanup: the stored parts are kept for a resume', async () => {
+    const { uploader, transport } = createHarness({ concurrency: 1 });
+    const controller = new AbortController();
+    const cleanups: Promise<void>[] = [];
+    const paused = track(uploader.upload(fakeFile('p.bin', 20), { signal: controller.signal, onStoreCleanup: (removed) => cleanups.push(removed) }));
+    await transport.takeAll();
+    controller.abort(new PauseError());
+    await flush();
+    expect(paused.error).toBeInstanceOf(PauseError);
+    expect(cleanups).toEqual([]);
+  });
+
   it('discard aborts a paused upload on the store, retrying a 503', async () => {
     const { uploader, transport, api, clock } = createHarness({ concurrency: 1 });
     const controller = new AbortController();

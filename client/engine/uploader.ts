@@ -80,6 +80,12 @@ export interface UploadOptions {
   progressIntervalMs?: number;
   /** Called with 'sign-in' when the upload waits for the person to sign in again, and null once it goes on. */
   onWait?: (wait: UploadWait) => void;
+  /**
+   * Called when the run aborts its upload on the store (cancelled, or failed), with the abort: it resolves once the
+   * store has let go of every stored part, and rejects when the abort was refused for good or the token expired
+   * (then only the server's janitor or a lifecycle rule removes them). Until then it is retried, across reloads too.
+   */
+  onStoreCleanup?: (removed: Promise<void>) => void;
 }
 
 export interface Uploader {

@@ -3,7 +3,7 @@
  */
 import { memo } from 'react';
 import type { WaitingFor } from '../../engine/types.js';
-import { isActive, type UploadEntry, type UploadStatus } from './upload-reducer.js';
+import { isActive, type StoreCleanup, type UploadEntry, type UploadStatus } from './upload-reducer.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, formatSpeed } from './format.js';
 import { PartMap } from './part-map.js';
 
@@ -21,6 +21,13 @@ const WAITING_LABELS: Record<WaitingFor, string> = {
   network: 'Waiting for the network',
   storage: 'Storage unreachable, retrying',
   server: 'Server unreachable, retrying',
+};
+
+/** After Cancel: what became of the parts the upload had stored. */
+const CLEANUP_TEXT: Record<StoreCleanup, string> = {
+  removing: 'Removing its stored parts from the storage. If the storage does not answer, this page keeps trying, and so does the next page you open here.',
+  removed: 'Its stored parts were removed from the storage: nothing is left behind.',
+  left: "Its stored parts could not be removed from here (the storage refused, or this upload's permission expired); the server's cleanup of abandoned uploads removes them.",
 };
 
 /** DOM id of a card, so focus can be moved to it. */
@@ -117,6 +124,12 @@ export const FileCard = memo(function FileCard({ entry, actions }: { entry: Uplo
       {errorMessage && status === 'failed' && (
         <p className="file-error" role="alert">
           {errorMessage}
+        </p>
+      )}
+
+      {status === 'cancelled' && entry.cleanup && (
+        <p className="file-notice" role="status">
+          {CLEANUP_TEXT[entry.cleanup]}
         </p>
       )}
 

@@ -134,6 +134,30 @@ describe('uploadsReducer', () => {
     expect(failed.byId.a?.status).toBe('failed');
   });
 
+  it('a cancelled multipart upload shows its parts until the store let go of them, then none', () => {
+    const stored = progress([part(1, 'done', 5), part(2, 'queued')]);
+    const base: UploadsAction[] = [{ type: 'added', id: 'a', file }, started(1), { type: 'session', id: 'a', runId: 1, session }, progressed(1, stored), { type: 'cancelled', id: 'a' }];
+    const removing = run(...base);
+    expect(removing.byId.a).toMatchObject({ status: 'cancelled', cleanup: 'removing', progress: stored });
+
+    const removed = run(...base, { type: 'cleanedUp', id: 'a', outcome: 'removed' });
+    expect(removed.byId.a).toMatchObject({ status: 'cancelled', cleanup: 'removed', progress: null });
+    // Settled once: a later outcome does not change what was said.
+    expect(uploadsReducer(removed, { type: 'cleanedUp', id: 'a', outcome: 'left' })).toBe(removed);
+
+    const left = run(...base, { type: 'cleanedUp', id: 'a', outcome: 'left' });
+    expect(left.byId.a).toMatchObject({ status: 'cancelled', cleanup: 'left', progress: stored });
+  });
+
+  it('nothing to remove when Cancel came before the upload existed, or for a single PUT; a failed upload is not changed', () => {
+    const beforeSession = run({ type: 'added', id: 'a', file }, started(1), { type: 'cancelled', id: 'a' });
+    expect(beforeSession.byId.a).toMatchObject({ status: 'cancelled', cleanup: null });
+    const single = run({ type: 'added', id: 'a', file }, started(1), { type: 'session', id: 'a', runId: 1, session: { ...session, partCount: 1, single: true } }, { type: 'cancelled', id: 'a' });
+    expect(single.byId.a).toMatchObject({ status: 'cancelled', cleanup: null });
+    const failed = run({ type: 'added', id: 'a', file }, started(1), { type: 'session', id: 'a', runId: 1, session }, { type: 'failed', id: 'a', runId: 1, message: 'no' });
+    expect(uploadsReducer(failed, { type: 'cleanedUp', id: 'a', outcome: 'removed' })).toBe(failed);
+  });
+
   it('applies a batch of progress for several files in one action', () => {
     const state = run(
       { type: 'added', id: 'a', file },

@@ -7,6 +7,12 @@ import type { UploadProgress, UploadResult, UploadSession, UploadWait } from '..
 
 export type UploadStatus = 'preparing' | 'uploading' | 'paused' | 'completing' | 'done' | 'failed' | 'cancelled';
 
+/**
+ * After Cancel, what became of the parts the upload had stored: being removed (retried while the store does not
+ * answer), removed, or left for the server's janitor (the abort was refused or the upload's token expired).
+ */
+export type StoreCleanup = 'removing' | 'removed' | 'left';
+
 export interface UploadEntry {
   readonly id: string;
   readonly file: File;
@@ -25,6 +31,8 @@ export interface UploadEntry {
   readonly notice: string | null;
   /** 'sign-in' while the run waits for the person to sign in again. */
   readonly waitingFor: UploadWait;
+  /** Set by Cancel when a multipart upload existed on the store; null otherwise. */
+  readonly cleanup: StoreCleanup | null;
 }
 
 export interface UploadsState {
@@ -55,6 +63,8 @@ export type UploadsAction =
   | { type: 'noticed'; id: string; runId: number; notice: string }
   | { type: 'paused'; id: string }
   | { type: 'cancelled'; id: string }
+  /** The abort of a cancelled upload settled: the store let go of its parts, or it never will from here. */
+  | { type: 'cleanedUp'; id: string; outcome: Exclude<StoreCleanup, 'removing'> }
   | { type: 'removed'; id: string }
   /** Entry actions of one task, applied with one copy of the entries. */
   | { type: 'batch'; actions: readonly EntryAction[] };
@@ -138,8 +148,16 @@ function changeEntry(entry: UploadEntry, action: Exclude<EntryAction, { type: 'p
       };
     case 'paused':
       return isActive(entry.status) ? { ...entry, status: 'paused', waitingFor: null } : entry;
-    case 'cancelled':
-      return isActive(entry.status) || entry.status === 'paused' ? { ...entry, status: 'cancelled', session: null, waitingFor: null } : entry;
+    case 'cancelled': {
+      if (!isActive(entry.status) && entry.status !== 'paused') return entry;
+      // A single PUT stores nothing until it is whole: there is nothing to remove.
+      const cleanup = entry.session !== null && !entry.session.single ? 'removing' : null;
+      return { ...entry, status: 'cancelled', session: null, waitingFor: null, cleanup };
+    }
+    case 'cleanedUp':
+      if (entry.status !== 'cancelled' || entry.cleanup !== 'removing') return entry;
+      // Removed: no part map claims parts the store no longer has.
+      return { ...entry, cleanup: action.outcome, progress: action.outcome === 'removed' ? null : entry.progress };
   }
   // The rest are engine events: applied only when they belong to the entry's current run.
   if (entry.runId !== action.runId) return entry;
@@ -180,6 +198,7 @@ function addEntries(state: UploadsState, files: readonly (NewFile | { id: string
       retryable: refusal === null,
       notice: ('notice' in added && added.notice) || null,
       waitingFor: null,
+      cleanup: null,
     };
     order.push(added.id);
   }

@@ -128,6 +128,7 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
               void keeper?.forget(id);
             },
             onWait: (wait) => report({ type: 'waited', id, runId, wait }),
+            onStoreCleanup: (removed) => reportCleanup(id, removed, report),
             onProgress: (progress) => batcher.push(id, { runId, progress }),
             // Snapshots the page would only coalesce are not made: no timer, copy or speed sample for them.
             progressIntervalMs: PROGRESS_INTERVAL_MS,
@@ -224,7 +225,7 @@ export function useUploads({ uploader, limits, keeper, scheduler }: UseUploadsOp
         controllers.current.delete(entry.id);
       } else if (entry.session) {
         // Paused: no run is active to abort the upload on the store; the janitor cleans up if this fails.
-        uploader.discard(entry.session).catch(() => undefined);
+        reportCleanup(entry.id, uploader.discard(entry.session), dispatch);
         void keeper?.forget(entry.id);
       }
     },
@@ -303,4 +304,12 @@ class StartQueue {
       this.#next = 0;
     }
   };
+}
+
+/** Tells the card when the store has let go of a cancelled upload's parts, or that only the janitor will remove them. */
+function reportCleanup(id: string, removed: Promise<void>, report: (action: EntryAction) => void): void {
+  removed.then(
+    () => report({ type: 'cleanedUp', id, outcome: 'removed' }),
+    () => report({ type: 'cleanedUp', id, outcome: 'left' }),
+  );
 }
