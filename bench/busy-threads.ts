@@ -15,9 +15,7 @@ import { startAppServer } from '../testing/app-server.js';
 import { runBusyApi } from './lib/busy-api.js';
 import { schedBetween, snapshotSched } from './lib/thread-sched.js';
 import { CALL_TYPES } from './lib/timed-upload.js';
-import { percentile } from './cases/server.js';
-
-const MiB = 1024 * 1024;
+import { BUSY_STORE, percentile } from './cases/server.js';
 
 function integerOption(value: string, name: string, min: number, max: number): number {
   const parsed = Number(value);
@@ -38,7 +36,7 @@ try {
   for (let index = 0; index < runs; index += 1) {
     const before = snapshotSched(server.pid);
     const started = performance.now();
-    const run = await runBusyApi({ baseUrl: server.url, movers: 100, partSize: 8 * MiB, probesPerSecond: 20, windowMs: 10_000, probeBytes: 64 * 1024, moversNice });
+    const run = await runBusyApi({ ...BUSY_STORE, baseUrl: server.url, moversNice });
     const seconds = (performance.now() - started) / 1000;
     const threads = schedBetween(server.pid, before, snapshotSched(server.pid)).filter((thread) => thread.cpuSeconds >= 0.05);
     const all = CALL_TYPES.flatMap((type) => run.latencies[type]);

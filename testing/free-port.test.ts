@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ephemeralPortRange, freePort } from './free-port.js';
+import { ephemeralPortFloor, freePort } from './free-port.js';
 
 async function canListenOn(port: number): Promise<boolean> {
   const server = createServer();
@@ -16,11 +16,10 @@ async function canListenOn(port: number): Promise<boolean> {
 
 describe('freePort', () => {
   it('draws a port below the ephemeral range, which no outgoing connection can take', async () => {
-    const range = { low: 32_768, high: 60_999 };
-    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort(range)));
+    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort(32_768)));
     for (const port of ports) {
       expect(port).toBeGreaterThanOrEqual(10_000);
-      expect(port).toBeLessThan(range.low);
+      expect(port).toBeLessThan(32_768);
       expect(await canListenOn(port)).toBe(true);
     }
   });
@@ -32,13 +31,13 @@ describe('freePort', () => {
   });
 });
 
-describe('ephemeralPortRange', () => {
-  it('reads the two numbers of the kernel file, and null when it is missing or unreadable', async () => {
+describe('ephemeralPortFloor', () => {
+  it('reads the first number of the kernel file, and null when it is missing or unreadable', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'port-range-'));
     await writeFile(join(dir, 'range'), '32768\t60999\n');
     await writeFile(join(dir, 'bad'), 'not numbers\n');
-    expect(ephemeralPortRange(join(dir, 'range'))).toEqual({ low: 32_768, high: 60_999 });
-    expect(ephemeralPortRange(join(dir, 'bad'))).toBeNull();
-    expect(ephemeralPortRange(join(dir, 'missing'))).toBeNull();
+    expect(ephemeralPortFloor(join(dir, 'range'))).toBe(32_768);
+    expect(ephemeralPortFloor(join(dir, 'bad'))).toBeNull();
+    expect(ephemeralPortFloor(join(dir, 'missing'))).toBeNull();
   });
 });

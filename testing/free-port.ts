@@ -12,10 +12,10 @@ const ATTEMPTS = 100;
  * taken by any outgoing connection between this check and the child's bind (seen as EADDRINUSE in e2e), and a
  * server restarted on the same port can lose it the same way.
  */
-export async function freePort(ephemeral: PortRange | null = ephemeralPortRange()): Promise<number> {
-  if (ephemeral === null || ephemeral.low <= LOWEST_PORT + 1) return listenOn(0);
+export async function freePort(ephemeralLow: number | null = ephemeralPortFloor()): Promise<number> {
+  if (ephemeralLow === null || ephemeralLow <= LOWEST_PORT + 1) return listenOn(0);
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    const candidate = LOWEST_PORT + Math.floor(Math.random() * (ephemeral.low - LOWEST_PORT));
+    const candidate = LOWEST_PORT + Math.floor(Math.random() * (ephemeralLow - LOWEST_PORT));
     try {
       return await listenOn(candidate);
     } catch {
@@ -25,16 +25,11 @@ export async function freePort(ephemeral: PortRange | null = ephemeralPortRange(
   return listenOn(0);
 }
 
-export interface PortRange {
-  low: number;
-  high: number;
-}
-
-/** The kernel's range for outgoing connections' local ports (Linux), or null where it cannot be read. */
-export function ephemeralPortRange(path = '/proc/sys/net/ipv4/ip_local_port_range'): PortRange | null {
+/** The lowest local port the kernel gives outgoing connections (Linux), or null where it cannot be read. */
+export function ephemeralPortFloor(path = '/proc/sys/net/ipv4/ip_local_port_range'): number | null {
   try {
-    const [low, high] = readFileSync(path, 'utf8').trim().split(/\s+/).map(Number);
-    return low !== undefined && high !== undefined && Number.isInteger(low) && Number.isInteger(high) ? { low, high } : null;
+    const low = Number(readFileSync(path, 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : null;
   } catch {
     return null;
   }

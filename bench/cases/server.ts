@@ -27,7 +27,7 @@ import { MAX_SIGN_BATCH, MiB, TiB } from '../../shared/limits.js';
 import { runBusyApi } from '../lib/busy-api.js';
 import { CALL_TYPES, noLatencies, postJson, timedUpload } from '../lib/timed-upload.js';
 import type { Latencies } from '../lib/timed-upload.js';
-import type { BusyApiRun } from '../lib/busy-api.js';
+import type { BusyApiOptions, BusyApiRun } from '../lib/busy-api.js';
 import type { BenchCase, BenchContext, Measurement } from '../lib/types.js';
 
 // The SDK warns on every run that its 2027 releases need Node 22; this project runs on 20.
@@ -45,9 +45,15 @@ const SMALL_FILE_BYTES = 64 * 1024;
 /** Any valid Content-MD5: the presign bench signs it into each URL, as the app does (CHECKSUM_MODE=md5). */
 const SOME_MD5 = createHash('md5').update('presign bench').digest('base64');
 
-const BUSY_MOVERS = 100;
-const BUSY_PROBES_PER_SECOND = 20;
-const BUSY_WINDOW_MS = 10_000;
+/** The busy store of `npm run bench` (and of bench/busy-threads.ts): the movers' niceness is chosen per run. */
+export const BUSY_STORE = {
+  movers: 100,
+  partSize: PART_SIZE,
+  probesPerSecond: 20,
+  windowMs: 10_000,
+  probeBytes: SMALL_FILE_BYTES,
+} as const satisfies Omit<BusyApiOptions, 'baseUrl' | 'moversNice'>;
+const BUSY_MOVERS = BUSY_STORE.movers;
 
 export class ServerBenchError extends Error {
   override name = 'ServerBenchError';
@@ -165,15 +171,7 @@ async function busyRuns(context: BenchContext): Promise<BusyRuns> {
     for (let index = 0; index < context.runs; index += 1) {
       for (const variant of ['sameCores', 'elsewhere'] as const) {
         const moversNice = variant === 'elsewhere' ? MOVERS_ELSEWHERE_NICE : 0;
-        const run = await runBusyApi({
-          baseUrl: server.url,
-          movers: BUSY_MOVERS,
-          partSize: PART_SIZE,
-          probesPerSecond: BUSY_PROBES_PER_SECOND,
-          windowMs: BUSY_WINDOW_MS,
-          probeBytes: SMALL_FILE_BYTES,
-          moversNice,
-        });
+        const run = await runBusyApi({ ...BUSY_STORE, baseUrl: server.url, moversNice });
         runs[variant].push(run);
         const line = CALL_TYPES.map((type) => `${type} p50 ${percentile(run.latencies[type], 50).toFixed(1)} / p99 ${percentile(run.latencies[type], 99).toFixed(1)} ms`);
         const failed = run.moverErrors.length + run.probeErrors.length;
@@ -194,39 +192,26 @@ async function busyRuns(context: BenchContext): Promise<BusyRuns> {
 /** The busy store's three figures for one variant; `idSuffix` and `labelSuffix` tell the variants apart. */
 function busyMeasurements(busy: BusyApiRun[], idSuffix: string, labelSuffix: string, generator: string): Measurement[] {
   const note =
-    `real server in its own process (as above); ${BUSY_MOVERS} multipart uploads PUT ${PART_SIZE / MiB} MiB parts back to back for ${BUSY_WINDOW_MS / 1000} s ` +
+    `real server in its own process (as above); ${BUSY_MOVERS} multipart uploads PUT ${PART_SIZE / MiB} MiB parts back to back for ${BUSY_STORE.windowMs / 1000} s ` +
     `(stored ${busy.map((r) => r.moverMegabytesPerSecond.toFixed(0)).join(', ')} MB/s: part PUTs answered in the window), while a probe upload (create, sign, ${SMALL_FILE_BYTES / 1024} KiB PUT, complete) ` +
-    `starts every ${1000 / BUSY_PROBES_PER_SECOND} ms whether or not the last has answered (open loop); the movers are fetch from a process of their own, ${generator}, and the window starts once they have ` +
+    `starts every ${1000 / BUSY_STORE.probesPerSecond} ms whether or not the last has answered (open loop); the movers are fetch from a process of their own, ${generator}, and the window starts once they have ` +
     `stored one part per mover (steady state); the probes are fetch from the bench's process, which does nothing else, so their clock is not lagged by the movers' streams; 2 shared cores; ` +
     `failed mover PUTs per run ${busy.map((r) => r.moverErrors.length).join(', ')}, failed probes per run ${busy.map((r) => r.probeErrors.length).join(', ')} (not in the latencies); ` +
     `the two variants interleaved on one server`;
   const all = (run: BusyApiRun) => CALL_TYPES.flatMap((type) => run.latencies[type]);
-  return [
-    {
-      id: `server.busy-api-p50${idSuffix}`,
-      label: `Server: API p50 while ${BUSY_MOVERS} uploads move bytes${labelSuffix} (create, sign, complete)`,
-      unit: 'ms',
-      samples: busy.map((run) => round1(percentile(all(run), 50))),
-      better: 'lower',
-      note,
-    },
-    {
-      id: `server.busy-api-p99${idSuffix}`,
-      label: `Server: API p99 while ${BUSY_MOVERS} uploads move bytes${labelSuffix} (create, sign, complete)`,
-      unit: 'ms',
-      samples: busy.map((run) => round1(percentile(all(run), 99))),
-      better: 'lower',
-      note,
-    },
-    {
-      id: `server.busy-complete-p50${idSuffix}`,
-      label: `Server: complete p50 while ${BUSY_MOVERS} uploads move bytes${labelSuffix}`,
-      unit: 'ms',
-      samples: busy.map((run) => round1(percentile(run.latencies.complete, 50))),
-      better: 'lower',
-      note,
-    },
+  const figures = [
+    { id: 'busy-api-p50', label: 'API p50', calls: ' (create, sign, complete)', of: all, p: 50 },
+    { id: 'busy-api-p99', label: 'API p99', calls: ' (create, sign, complete)', of: all, p: 99 },
+    { id: 'busy-complete-p50', label: 'complete p50', calls: '', of: (run: BusyApiRun) => run.latencies.complete, p: 50 },
   ];
+  return figures.map(({ id, label, calls, of, p }) => ({
+    id: `server.${id}${idSuffix}`,
+    label: `Server: ${label} while ${BUSY_MOVERS} uploads move bytes${labelSuffix}${calls}`,
+    unit: 'ms',
+    samples: busy.map((run) => round1(percentile(of(run), p))),
+    better: 'lower',
+    note,
+  }));
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;

@@ -13,6 +13,29 @@ export function statCpuSeconds(stat: string): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/**
+ * Each live thread of a process (/proc/<pid>/task): its name and what `read` makes of its task folder.
+ * A thread that ends during the walk is left out; a process that is gone, or no /proc, gives an empty map.
+ */
+export function readThreads<T>(pid: number, read: (taskDir: string) => T): Map<number, { name: string } & T> {
+  const threads = new Map<number, { name: string } & T>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    const taskDir = `/proc/${pid}/task/${tid}`;
+    try {
+      threads.set(Number(tid), { name: readFileSync(`${taskDir}/comm`, 'utf8').trim(), ...read(taskDir) });
+    } catch {
+      // the thread ended since readdir
+    }
+  }
+  return threads;
+}
+
 interface ProcessSample {
   kind: string;
   cpuSeconds: number;

@@ -11,9 +11,9 @@
  * so `other` is that total minus the named groups: a short-lived thread pool
  * worker is still counted, in `other`. Off Linux there is nothing to read.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright';
-import { statCpuSeconds } from './process-cpu.js';
+import { readThreads, statCpuSeconds } from './process-cpu.js';
 
 
 export type RendererThreadGroup = 'main' | 'compositor' | 'raster' | 'workers' | 'other';
@@ -55,15 +55,8 @@ export function rendererGroupOf(thread: { tid: number; pid: number; name: string
 function readProcess(pid: number, kind: ProcessThreads['kind']): ProcessThreads | undefined {
   try {
     const totalSeconds = statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    const threads = new Map<number, { name: string; cpuSeconds: number }>();
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-        threads.set(Number(tid), { name, cpuSeconds: statCpuSeconds(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')) });
-      } catch {
-        // the thread ended since readdir; the process total keeps its CPU
-      }
-    }
+    // A thread that ended since is left out; the process total keeps its CPU.
+    const threads = readThreads(pid, (taskDir) => ({ cpuSeconds: statCpuSeconds(readFileSync(`${taskDir}/stat`, 'utf8')) }));
     return { kind, totalSeconds, threads };
   } catch {
     return undefined; // no /proc (not Linux), or the process is gone

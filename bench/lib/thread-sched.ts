@@ -5,7 +5,8 @@
  * ready and not running: on a machine whose cores are all busy, that is where
  * an event loop's latency goes. Off Linux there is nothing to read.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readThreads } from './process-cpu.js';
 
 export interface ThreadSched {
   name: string;
@@ -38,22 +39,7 @@ export function parseSchedstat(text: string): Omit<ThreadSched, 'name'> {
 }
 
 export function snapshotSched(pid: number): SchedSnapshot {
-  const snapshot: SchedSnapshot = new Map();
-  let tids: string[];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return snapshot;
-  }
-  for (const tid of tids) {
-    try {
-      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      snapshot.set(Number(tid), { name, ...parseSchedstat(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')) });
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return snapshot;
+  return readThreads(pid, (taskDir) => parseSchedstat(readFileSync(`${taskDir}/schedstat`, 'utf8')));
 }
 
 /** What each thread alive at `after` used since `before` (a thread born in between counts from zero), busiest first. */
